@@ -1,0 +1,87 @@
+"""Command line: build (default), check, serve. The only place errors are printed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .build import BuildOptions, build_site
+from .errors import SiteError, UsageError
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _add_paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="content folder (default: content)")
+    parser.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR", help="templates folder (default: templates)")
+    parser.add_argument("--static", type=Path, default=Path("static"), metavar="DIR", help="static files folder (default: static)")
+    parser.add_argument("--out", type=Path, default=Path("_site"), metavar="DIR", help="output folder (default: _site)")
+    parser.add_argument("--base-url", metavar="URL", help="where the site is published; overrides site.yaml's base_url")
+    parser.add_argument("--drafts", action="store_true", help="include pages marked 'draft: true'")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build a fact-checked explainer site from content/ into _site/.",
+        epilog="Without a command, 'build' runs. Exit codes: 0 ok, 1 content errors, 2 usage errors.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    build = commands.add_parser("build", help="build the site into the output folder (the default)",
+                                description="Validate everything, render, check links, then swap the new site in atomically.")
+    _add_paths(build)
+    check = commands.add_parser("check", help="validate content and links; write nothing",
+                                description="Validate content, render in memory and check every internal link. Writes nothing.")
+    _add_paths(check)
+    serve = commands.add_parser("serve", help="live-reload preview on 127.0.0.1",
+                                description="Build, serve on 127.0.0.1 and rebuild and reload the browser on every save.")
+    _add_paths(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    return parser
+
+
+def _options(args: argparse.Namespace) -> BuildOptions:
+    return BuildOptions(
+        content_dir=args.content,
+        templates_dir=args.templates,
+        static_dir=args.static,
+        output_dir=args.out,
+        base_url=args.base_url,
+        include_drafts=args.drafts,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv.insert(0, "build")
+    parser = make_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    options = _options(args)
+    try:
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(options, host=args.host, port=args.port)
+        report = build_site(options, write=args.command == "build")
+    except SiteError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        count = len(error.problems)
+        kept = "nothing was written" if args.command == "check" else f"{options.output_dir}/ was left as it was"
+        print(f"{count} problem{'s' if count != 1 else ''} found; {kept}.", file=sys.stderr)
+        return EXIT_CONTENT
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "check":
+        print(f"OK: {report.pages} pages checked in {report.seconds:.2f} s; nothing written.")
+    else:
+        print(f"Built {report.pages} pages and {report.files} files into {options.output_dir}/ in {report.seconds:.2f} s.")
+    return EXIT_OK

@@ -1,0 +1,106 @@
+"""Check every internal link, anchor and asset of the rendered site, before anything is written."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .errors import Problem
+from .model import Page
+from .urls import Urls
+
+_LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src", "source": "src"}
+
+
+class _PageScan(HTMLParser):
+    """Collect the ids a page offers and the links it makes (with their HTML line)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        for name in ("id",) + (("name",) if tag == "a" else ()):
+            if attributes.get(name):
+                self.ids.add(str(attributes[name]))
+        wanted = _LINK_ATTRIBUTES.get(tag)
+        if wanted and attributes.get(wanted) is not None:
+            if tag == "link" and attributes.get("rel") in ("canonical", "alternate"):
+                return
+            self.links.append((self.getpos()[0], str(attributes[wanted])))
+
+
+def check_links(
+    pages: dict[str, bytes],
+    other_files: Iterable[str],
+    urls: Urls,
+    markdown_sources: dict[str, Page],
+    shown_output: str,
+) -> list[Problem]:
+    """Every internal link must stay under the base path and reach a file (and anchor) we write."""
+    files = set(pages) | set(other_files)
+    scans: dict[str, _PageScan] = {}
+    for output_path in sorted(pages):
+        if output_path.endswith(".html"):
+            scan = _PageScan()
+            scan.feed(pages[output_path].decode("utf-8"))
+            scans[output_path] = scan
+    problems: list[Problem] = []
+    for output_path, scan in scans.items():
+        page_url = urls.url(output_path.removesuffix("index.html"))
+        for html_line, href in scan.links:
+            message = _check_one(href, page_url, output_path, urls, files, scans)
+            if message is None:
+                continue
+            source = markdown_sources.get(output_path)
+            if source is not None:
+                line = _line_in_markdown(source, href, urls)
+                problems.append(Problem(source.origin.path, line, message))
+            else:
+                problems.append(Problem(f"{shown_output}/{output_path}", html_line, message))
+    return problems
+
+
+def _check_one(
+    href: str, page_url: str, output_path: str, urls: Urls, files: set[str], scans: dict[str, _PageScan]
+) -> str | None:
+    parts = urlsplit(href)
+    if parts.scheme in ("mailto", "tel", "data"):
+        return None
+    if parts.scheme or parts.netloc:
+        if not urls.origin or f"{parts.scheme}://{parts.netloc}" != urls.origin:
+            return None  # external: not checked offline
+    if not href:
+        return "empty link: give it a target"
+    absolute_path = urlsplit(urljoin(page_url, href)).path
+    normalized = posixpath.normpath(unquote(absolute_path)) + ("/" if absolute_path.endswith("/") else "")
+    site_path = urls.site_path(normalized if normalized != "//" else "/")
+    if site_path is None:
+        return (
+            f"link {href!r} leaves the site's base path {urls.base_path}; "
+            "link records with actor:/event:/page: references or use a relative link"
+        )
+    target = site_path + "index.html" if site_path == "" or site_path.endswith("/") else site_path
+    if target not in files and target + "/index.html" in files:
+        target += "/index.html"
+    if target not in files:
+        return f"broken link {href!r}: nothing is published at {urls.url(site_path)}"
+    if parts.fragment and target in scans and unquote(parts.fragment) not in scans[target].ids:
+        where = "this page" if target == output_path else urls.url(site_path)
+        return f"broken link {href!r}: no element with id '{unquote(parts.fragment)}' on {where}"
+    return None
+
+
+def _line_in_markdown(page: Page, href: str, urls: Urls) -> int:
+    """The body line that wrote this link; record references are found by their resolved form too."""
+    candidates = [href]
+    if href.startswith(urls.base_path):
+        candidates.append("/" + href[len(urls.base_path) :])
+    for offset, text in enumerate(page.body.split("\n")):
+        if any(f"({candidate}" in text or f"<{candidate}>" in text for candidate in candidates):
+            return page.body_line + offset
+    return page.origin.line

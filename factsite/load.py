@@ -1,0 +1,353 @@
+"""content/ -> Site: parse every file, validate every field and reference, report all problems."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .errors import Problems
+from .fields import (
+    ID_PATTERN,
+    Field,
+    list_of,
+    parse_base_url,
+    parse_bool,
+    parse_date,
+    parse_date_span,
+    parse_id,
+    parse_int,
+    parse_text,
+    parse_url,
+    read_fields,
+)
+from .model import (
+    ACTOR_KINDS,
+    QUOTE_KINDS,
+    Actor,
+    Event,
+    Figure,
+    Origin,
+    Page,
+    Quote,
+    Site,
+    SiteConfig,
+    Source,
+    Term,
+)
+from .yamlfile import Mapping, parse_yaml, read_text
+
+T = TypeVar("T")
+
+
+def _choice(*allowed: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = parse_text(value)
+        if text not in allowed:
+            from .fields import FieldError
+
+            raise FieldError(f"{text!r} is not one of: {', '.join(allowed)}")
+        return text
+
+    return parse
+
+
+_ids = list_of(parse_id)
+_texts = list_of(parse_text)
+
+FIGURE_FIELDS = {
+    "value": Field(parse_text, required=True),
+    "label": Field(parse_text, required=True),
+    "source": Field(parse_id, required=True),
+    "note": Field(parse_text),
+}
+SITE_FIELDS = {
+    "title": Field(parse_text, required=True),
+    "description": Field(parse_text),
+    "language": Field(parse_text),
+    "base_url": Field(parse_base_url),
+    "as_of": Field(parse_date),
+    "as_of_label": Field(parse_text),
+    "publisher": Field(parse_text),
+    "question": Field(parse_text),
+    "answer": Field(parse_text),
+    "takeaways": Field(_texts),
+    "figures": Field(lambda value: value),  # a list of mappings, read with FIGURE_FIELDS
+    "allow_raw_html": Field(parse_bool),
+}
+SOURCE_FIELDS = {
+    "id": Field(parse_id, required=True),
+    "title": Field(parse_text, required=True),
+    "publisher": Field(parse_text, required=True),
+    "date": Field(parse_date),
+    "url": Field(parse_url),
+    "note": Field(parse_text),
+}
+ACTOR_FIELDS = {
+    "id": Field(parse_id, required=True),
+    "name": Field(parse_text, required=True),
+    "kind": Field(_choice(*ACTOR_KINDS), required=True),
+    "role": Field(parse_text),
+    "summary": Field(parse_text),
+    "affiliation": Field(parse_id),
+    "aliases": Field(_texts),
+}
+QUOTE_FIELDS = {
+    "id": Field(parse_id, required=True),
+    "speaker": Field(parse_id, required=True),
+    "text": Field(parse_text, required=True),
+    "source": Field(parse_id, required=True),
+    "context": Field(parse_text),
+    "date": Field(parse_date),
+    "kind": Field(_choice(*QUOTE_KINDS)),
+    "sic": Field(parse_text),
+    "note": Field(parse_text),
+}
+EVENT_FIELDS = {
+    "id": Field(parse_id, required=True),
+    "date": Field(parse_date_span, required=True),
+    "title": Field(parse_text, required=True),
+    "summary": Field(parse_text),
+    "actors": Field(_ids),
+    "tags": Field(_ids),
+    "sources": Field(_ids),
+    "quotes": Field(_ids),
+}
+TERM_FIELDS = {
+    "id": Field(parse_id, required=True),
+    "term": Field(parse_text, required=True),
+    "definition": Field(parse_text, required=True),
+    "sources": Field(_ids),
+}
+PAGE_FIELDS = {
+    "title": Field(parse_text, required=True),
+    "description": Field(parse_text),
+    "slug": Field(parse_id),
+    "order": Field(parse_int),
+    "draft": Field(parse_bool),
+    "date": Field(parse_date),
+    "updated": Field(parse_date),
+}
+
+DATA_FILES = ("sources", "actors", "quotes", "timeline", "glossary")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+class _Loader:
+    """One load of a content folder; collects problems instead of stopping at the first."""
+
+    def __init__(self, content_dir: Path, include_drafts: bool) -> None:
+        self.content_dir = content_dir
+        self.include_drafts = include_drafts
+        self.problems = Problems()
+
+    def shown(self, path: Path) -> str:
+        return str(path)
+
+    def load(self) -> Site:
+        config = self.load_config()
+        sources = self.load_records("sources", SOURCE_FIELDS, "source", Source)
+        actors = self.load_records("actors", ACTOR_FIELDS, "actor", Actor)
+        quotes = self.load_records("quotes", QUOTE_FIELDS, "quote", Quote)
+        events = self.load_records("timeline", EVENT_FIELDS, "event", Event)
+        terms = self.load_records("glossary", TERM_FIELDS, "term", Term)
+        pages = self.load_pages()
+        self.problems.raise_if_any()
+        assert config is not None
+        site = Site(
+            config=config,
+            actors=tuple(sorted(actors, key=lambda a: a.id)),
+            quotes=tuple(quotes),
+            events=tuple(sorted(events, key=lambda e: (e.date.sort_key, e.id))),
+            sources=tuple(sorted(sources, key=lambda s: s.id)),
+            terms=tuple(sorted(terms, key=lambda t: t.term.casefold())),
+            pages=tuple(sorted(pages, key=lambda p: (p.order, p.title, p.slug))),
+            actor_by_id={a.id: a for a in actors},
+            quote_by_id={q.id: q for q in quotes},
+            event_by_id={e.id: e for e in events},
+            source_by_id={s.id: s for s in sources},
+            term_by_id={t.id: t for t in terms},
+            page_by_slug={p.slug: p for p in pages},
+        )
+        self.check_references(site)
+        self.problems.raise_if_any()
+        return site
+
+    # -- files -----------------------------------------------------------------------------
+
+    def read_yaml(self, path: Path) -> Any:
+        shown = self.shown(path)
+        if not self.is_inside_content(path):
+            return None
+        text, problems = read_text(path, shown)
+        self.problems.extend(problems)
+        if text is None:
+            return None
+        data, problems = parse_yaml(text, shown)
+        self.problems.extend(problems)
+        if data is None and not problems:
+            self.problems.add(shown, 1, "file is empty; add records or delete the file")
+        return data
+
+    def is_inside_content(self, path: Path) -> bool:
+        """Refuse symlinks that lead out of the content folder."""
+        try:
+            path.resolve().relative_to(self.content_dir.resolve())
+        except ValueError:
+            self.problems.add(self.shown(path), 1, "is a link to a file outside the content folder; copy the file in instead")
+            return False
+        return True
+
+    def load_config(self) -> SiteConfig | None:
+        path = self.content_dir / "site.yaml"
+        if not path.is_file():
+            self.problems.add(self.shown(path), 1, "site.yaml is missing: every site needs one with at least 'title'")
+            return None
+        data = self.read_yaml(path)
+        if data is None:
+            return None
+        shown = self.shown(path)
+        if not isinstance(data, Mapping):
+            self.problems.add(shown, 1, "site.yaml must be a mapping of settings (title: ..., description: ...)")
+            return None
+        values = read_fields(data, SITE_FIELDS, "site.yaml", lambda line, msg: self.problems.add(shown, line, msg))
+        figures = self.read_list_of_records(
+            data.get("figures") or [], data.line_of("figures"), shown, FIGURE_FIELDS, "figure", Figure
+        )
+        if values is None:
+            return None
+        values["figures"] = tuple(figures)
+        return SiteConfig(origin=Origin(shown, data.line), **values)
+
+    def load_records(self, name: str, spec: dict[str, Field], what: str, make: Callable[..., T]) -> list[T]:
+        path = self.content_dir / f"{name}.yaml"
+        if not path.exists():
+            return []
+        data = self.read_yaml(path)
+        if data is None:
+            return []
+        shown = self.shown(path)
+        if not isinstance(data, list):
+            self.problems.add(shown, 1, f"{name}.yaml must be a list of {what}s, each starting with '- id: ...'")
+            return []
+        records = self.read_list_of_records(data, 1, shown, spec, what, make)
+        self.report_duplicate_ids(records, shown, what)
+        return records
+
+    def read_list_of_records(
+        self, items: Any, line: int, shown: str, spec: dict[str, Field], what: str, make: Callable[..., T]
+    ) -> list[T]:
+        if not isinstance(items, list):
+            self.problems.add(shown, line, f"expected a list of {what}s")
+            return []
+        records: list[T] = []
+        for index, item in enumerate(items, start=1):
+            if not isinstance(item, Mapping):
+                self.problems.add(shown, line, f"{what} #{index} must be a mapping of fields, not {type(item).__name__}")
+                continue
+            label = f"{what} '{item['id']}'" if isinstance(item.get("id"), str) else f"{what} #{index}"
+            values = read_fields(item, spec, label, lambda ln, msg: self.problems.add(shown, ln, msg))
+            if values is not None:
+                records.append(make(origin=Origin(shown, item.line), **values))
+        return records
+
+    def report_duplicate_ids(self, records: list[Any], shown: str, what: str) -> None:
+        first_line: dict[str, int] = {}
+        for record in records:
+            if record.id in first_line:
+                self.problems.add(
+                    shown, record.origin.line,
+                    f"duplicate {what} id '{record.id}' (first used on line {first_line[record.id]}); ids must be unique",
+                )
+            else:
+                first_line[record.id] = record.origin.line
+
+    def load_pages(self) -> list[Page]:
+        pages_dir = self.content_dir / "pages"
+        if not pages_dir.is_dir():
+            return []
+        pages: list[Page] = []
+        claimed: dict[str, str] = {}
+        for path in sorted(pages_dir.rglob("*.md")):
+            page = self.load_page(path)
+            if page is None or (page.draft and not self.include_drafts):
+                continue
+            if page.slug in claimed:
+                self.problems.add(
+                    page.origin.path, page.origin.line,
+                    f"page URL /{page.slug}/ is already claimed by {claimed[page.slug]}; give one page another 'slug'",
+                )
+                continue
+            claimed[page.slug] = page.origin.path
+            pages.append(page)
+        return pages
+
+    def load_page(self, path: Path) -> Page | None:
+        shown = self.shown(path)
+        if not self.is_inside_content(path):
+            return None
+        text, problems = read_text(path, shown)
+        self.problems.extend(problems)
+        if text is None:
+            return None
+        match = _FRONT_MATTER.match(text)
+        if not match:
+            self.problems.add(shown, 1, "page must start with front matter: a '---' line, 'title: ...', then '---'")
+            return None
+        meta, problems = parse_yaml(match.group(1) or "", shown, first_line=2)
+        self.problems.extend(problems)
+        if problems:
+            return None
+        if not isinstance(meta, Mapping):
+            self.problems.add(shown, 1, "front matter must be a mapping of fields (title: ...)")
+            return None
+        values = read_fields(meta, PAGE_FIELDS, "front matter", lambda ln, msg: self.problems.add(shown, ln, msg))
+        if values is None:
+            return None
+        slug = values.pop("slug", None) or path.stem
+        if not ID_PATTERN.fullmatch(slug):
+            self.problems.add(shown, 1, f"file name {path.name!r} does not make a valid URL; rename it (lowercase, hyphens) or set 'slug'")
+            return None
+        body_line = text.count("\n", 0, match.end()) + 1
+        return Page(slug=slug, body=text[match.end():], body_line=body_line, origin=Origin(shown, 1), **values)
+
+    # -- whole-site rules -----------------------------------------------------------------
+
+    def check_references(self, site: Site) -> None:
+        def need(kind: str, ids: dict[str, Any], ref: str | None, origin: Origin, field_name: str) -> None:
+            if ref is not None and ref not in ids:
+                close = _close(ref, ids)
+                self.problems.add(origin.path, origin.line, f"field '{field_name}': unknown {kind} '{ref}'{close}")
+
+        for figure in site.config.figures:
+            need("source", site.source_by_id, figure.source, figure.origin, "source")
+        for actor in site.actors:
+            need("actor", site.actor_by_id, actor.affiliation, actor.origin, "affiliation")
+        for quote in site.quotes:
+            need("actor", site.actor_by_id, quote.speaker, quote.origin, "speaker")
+            need("source", site.source_by_id, quote.source, quote.origin, "source")
+            if quote.sic and quote.sic not in quote.text:
+                self.problems.add(quote.origin.path, quote.origin.line, f"field 'sic': {quote.sic!r} does not occur in the quote's text")
+        for event in site.events:
+            for actor_id in event.actors:
+                need("actor", site.actor_by_id, actor_id, event.origin, "actors")
+            for source_id in event.sources:
+                need("source", site.source_by_id, source_id, event.origin, "sources")
+            for quote_id in event.quotes:
+                need("quote", site.quote_by_id, quote_id, event.origin, "quotes")
+        for term in site.terms:
+            for source_id in term.sources:
+                need("source", site.source_by_id, source_id, term.origin, "sources")
+
+
+def _close(ref: str, ids: dict[str, Any]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(ref, list(ids), n=1)
+    return f"; did you mean '{match[0]}'?" if match else ""
+
+
+def load_site(content_dir: Path, include_drafts: bool = False) -> Site:
+    """Read and validate everything under `content_dir`; raise SiteError listing every problem."""
+    return _Loader(content_dir, include_drafts).load()

@@ -1,0 +1,229 @@
+"""Site -> {output path: bytes}: Jinja2 pages around Markdown, every reference resolved."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .assets import Assets
+from .errors import Problem, SiteError
+from .markdown import Resolver, Target, make_markdown, render_markdown
+from .model import Page, Site
+from .urls import Urls, output_file
+from .views import Views, build_views, date_view
+
+GENERATED_SECTIONS = ("actors", "timeline", "quotes", "glossary", "sources", "static")
+
+
+@dataclass(frozen=True)
+class PageView:
+    """An explainer page as templates see it."""
+
+    slug: str
+    title: str
+    description: str
+    url: str
+    html: Markup
+    draft: bool
+    date: Any
+    updated: Any
+
+
+@dataclass
+class Rendered:
+    """The rendered site, and for each page the Markdown file it came from (for link errors)."""
+
+    pages: dict[str, bytes] = field(default_factory=dict)
+    """Output path -> bytes."""
+    markdown_sources: dict[str, Page] = field(default_factory=dict)
+    """Output path -> the page whose Markdown made it."""
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _SiteResolver(Resolver):
+    def __init__(self, site: Site, views: Views, urls: Urls, env: jinja2.Environment) -> None:
+        self.site, self.views, self.urls, self.env = site, views, urls, env
+
+    def resolve(self, kind: str, record_id: str) -> Target | None:
+        views = self.views
+        if kind == "term":
+            term = views.term_by_id.get(record_id)
+            return Target(term.url, term.definition) if term else None
+        if kind == "page":
+            if record_id not in self.site.page_by_slug:
+                return None
+            return Target(self.urls.url("" if record_id == "index" else f"{record_id}/"))
+        lookup: dict[str, Any] = {
+            "actor": {k: v.ref for k, v in views.actor_by_id.items()},
+            "event": views.event_by_id,
+            "quote": views.quote_by_id,
+            "source": views.source_by_id,
+        }[kind]
+        record = lookup.get(record_id)
+        return Target(record.url) if record else None
+
+    def embed(self, kind: str, record_id: str) -> str | None:
+        record = (self.views.quote_by_id if kind == "quote" else self.views.event_by_id).get(record_id)
+        if record is None:
+            return None
+        return self.env.get_template(f"_{kind}.html").render({kind: record, "heading_level": 3})
+
+
+def make_environment(templates_dir: Path, urls: Urls, assets: Assets) -> jinja2.Environment:
+    """Strict and escaped: a missing variable is an error, every value is HTML-escaped."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+    def asset(name: str) -> str:
+        if name not in assets.output_path_of:
+            raise jinja2.TemplateRuntimeError(f"asset {name!r} is not in the static folder")
+        return urls.url(assets.output_path_of[name])
+
+    env.globals.update(url=urls.url, absolute_url=urls.absolute, asset=asset)
+    return env
+
+
+def render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets) -> Rendered:
+    """Render every page; problems (unknown references, URL clashes) are collected, not raised.
+
+    A template mistake becomes a SiteError naming the template file and line.
+    """
+    try:
+        return _render_site(site, templates_dir, urls, assets)
+    except jinja2.TemplateSyntaxError as error:
+        where = error.filename or str(templates_dir / (error.name or "?"))
+        raise SiteError([Problem(where, error.lineno, f"template error: {error.message}")]) from None
+    except jinja2.TemplateNotFound as error:
+        raise SiteError([Problem(str(templates_dir), 1, f"template {error.name!r} is missing")]) from None
+    except jinja2.TemplateError as error:
+        where, line = _template_position(error, templates_dir)
+        raise SiteError([Problem(where, line, f"template error: {error.message or error}")]) from None
+
+
+def _template_position(error: BaseException, templates_dir: Path) -> tuple[str, int]:
+    """Jinja rewrites tracebacks so template frames carry the template's file and line."""
+    position = (str(templates_dir), 1)
+    trace = error.__traceback__
+    root = str(templates_dir.resolve())
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith(".html") and str(Path(filename).resolve()).startswith(root):
+            position = (filename, trace.tb_lineno)
+        trace = trace.tb_next
+    return position
+
+
+def _render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets) -> Rendered:
+    env = make_environment(templates_dir, urls, assets)
+    views = build_views(site, urls)
+    resolver = _SiteResolver(site, views, urls, env)
+    md = make_markdown(site.config.allow_raw_html)
+    result = Rendered()
+    config = site.config
+
+    page_views: dict[str, PageView] = {}
+    for page in site.pages:
+        rendered = render_markdown(md, page.body, resolver)
+        for line, message in rendered.problems:
+            result.problems.append(Problem(page.origin.path, page.body_line + line - 1, message))
+        page_views[page.slug] = PageView(
+            slug=page.slug,
+            title=page.title,
+            description=page.description,
+            url=urls.url("" if page.slug == "index" else f"{page.slug}/"),
+            html=Markup(rendered.html),
+            draft=page.draft,
+            date=date_view(page.date),
+            updated=date_view(page.updated),
+        )
+    explainers = [view for slug, view in page_views.items() if slug != "index"]
+
+    common = {
+        "site": {
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "publisher": config.publisher,
+            "as_of": date_view(config.as_of),
+            "as_of_label": config.as_of_label,
+            "has": {
+                "timeline": bool(views.events),
+                "actors": bool(views.actors),
+                "quotes": bool(views.quotes),
+                "glossary": bool(views.terms),
+                "sources": bool(views.sources),
+            },
+        },
+        "explainers": explainers,
+    }
+
+    def emit(site_path: str, template: str, title: str, description: str = "", **context: Any) -> None:
+        html = env.get_template(template).render(
+            common,
+            title=title,
+            description=description or config.description,
+            current=site_path,
+            canonical=urls.absolute(site_path),
+            **context,
+        )
+        result.pages[output_file(site_path)] = html.encode("utf-8")
+
+    home_intro = page_views.get("index")
+    emit(
+        "",
+        "home.html",
+        config.title,
+        intro=home_intro,
+        question=config.question,
+        answer=config.answer,
+        takeaways=config.takeaways,
+        figures=[(f, views.source_by_id[f.source]) for f in config.figures],
+    )
+    emit("404.html", "404.html", "Page not found")
+    if views.actors:
+        emit("actors/", "actors.html", "Who's who", actors=views.actors)
+        for actor in views.actors:
+            emit(actor.ref.url[len(urls.base_path):], "actor.html", actor.ref.name, actor.ref.role, actor=actor)
+    if views.events:
+        years: dict[int, list[Any]] = {}
+        for event in views.events:
+            years.setdefault(event.year, []).append(event)
+        filter_actors = sorted({a for e in views.events for a in e.actors}, key=lambda a: a.name)
+        emit("timeline/", "timeline.html", "Timeline", years=years, filter_actors=filter_actors, tags=views.tags)
+    if views.quotes:
+        emit("quotes/", "quotes.html", "Who said what", quotes=views.quotes)
+    if views.terms:
+        emit("glossary/", "glossary.html", "Glossary", terms=views.terms)
+    if views.sources:
+        emit("sources/", "sources.html", "Sources", sources=views.sources)
+
+    claimed = {path.split("/", 1)[0] for path in result.pages} | set(GENERATED_SECTIONS)
+    for index, page_view in enumerate(explainers):
+        page = site.page_by_slug[page_view.slug]
+        if page.slug in claimed:
+            result.problems.append(
+                Problem(page.origin.path, 1, f"page URL /{page.slug}/ clashes with a generated page; set another 'slug'")
+            )
+            continue
+        emit(
+            f"{page.slug}/",
+            "page.html",
+            page.title,
+            page.description,
+            page=page_view,
+            previous=explainers[index - 1] if index > 0 else None,
+            next=explainers[index + 1] if index + 1 < len(explainers) else None,
+        )
+        result.markdown_sources[output_file(f"{page.slug}/")] = page
+    if home_intro is not None:
+        result.markdown_sources["index.html"] = site.page_by_slug["index"]
+    return result

@@ -1,0 +1,229 @@
+"""What templates may see: the model with URLs resolved and backlinks joined, nothing else."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from html import escape
+
+from markupsafe import Markup
+
+from .model import Actor, DateSpan, Event, PartialDate, Quote, Site, Source, Term
+from .urls import Urls
+
+
+@dataclass(frozen=True)
+class DateView:
+    text: str
+    """'8 December 2021'."""
+    iso: str
+    """For `<time datetime>`."""
+
+
+@dataclass(frozen=True)
+class SourceView:
+    id: str
+    title: str
+    publisher: str
+    date: DateView | None
+    external_url: str | None
+    note: str
+    url: str
+    """This source's entry on the sources page."""
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    id: str
+    name: str
+    role: str
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    id: str
+    html: Markup
+    """The verbatim text, escaped, with '[sic]' marked where the source misprints."""
+    text: str
+    speaker: ActorRef
+    context: str
+    date: DateView | None
+    kind: str
+    note: str
+    source: SourceView
+    url: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    id: str
+    start: DateView
+    end: DateView | None
+    date_text: str
+    year: int
+    title: str
+    summary: str
+    actors: tuple[ActorRef, ...]
+    tags: tuple[str, ...]
+    sources: tuple[SourceView, ...]
+    quotes: tuple[QuoteView, ...]
+    url: str
+
+
+@dataclass(frozen=True)
+class ActorView:
+    ref: ActorRef
+    summary: str
+    aliases: tuple[str, ...]
+    affiliation: ActorRef | None
+    quotes: tuple[QuoteView, ...]
+    events: tuple[EventView, ...]
+    members: tuple[ActorRef, ...]
+    """Actors whose affiliation is this one."""
+
+
+@dataclass(frozen=True)
+class TermView:
+    id: str
+    term: str
+    definition: str
+    sources: tuple[SourceView, ...]
+    url: str
+
+
+@dataclass(frozen=True)
+class Views:
+    actors: tuple[ActorView, ...]
+    actor_by_id: dict[str, ActorView]
+    quotes: tuple[QuoteView, ...]
+    quote_by_id: dict[str, QuoteView]
+    events: tuple[EventView, ...]
+    event_by_id: dict[str, EventView]
+    sources: tuple[SourceView, ...]
+    source_by_id: dict[str, SourceView]
+    terms: tuple[TermView, ...]
+    term_by_id: dict[str, TermView]
+    tags: tuple[str, ...]
+
+
+def date_view(date: PartialDate | None) -> DateView | None:
+    return None if date is None else DateView(date.display(), date.iso)
+
+
+def build_views(site: Site, urls: Urls) -> Views:
+    """Join the model once (linear in its size) into the views every template reads."""
+    sources = {s.id: _source_view(s, urls) for s in site.sources}
+    refs = {a.id: _actor_ref(a, urls) for a in site.actors}
+    quotes = {q.id: _quote_view(q, refs[q.speaker], sources[q.source], urls) for q in site.quotes}
+    events = {e.id: _event_view(e, refs, sources, quotes, urls) for e in site.events}
+    quotes_by_actor: dict[str, list[QuoteView]] = defaultdict(list)
+    for quote in quotes.values():
+        quotes_by_actor[quote.speaker.id].append(quote)
+    events_by_actor: dict[str, list[EventView]] = defaultdict(list)
+    for event in events.values():
+        for actor in event.actors:
+            events_by_actor[actor.id].append(event)
+    members: dict[str, list[ActorRef]] = defaultdict(list)
+    for actor in site.actors:
+        if actor.affiliation:
+            members[actor.affiliation].append(refs[actor.id])
+    actors = {
+        a.id: ActorView(
+            ref=refs[a.id],
+            summary=a.summary,
+            aliases=a.aliases,
+            affiliation=refs[a.affiliation] if a.affiliation else None,
+            quotes=tuple(quotes_by_actor[a.id]),
+            events=tuple(events_by_actor[a.id]),
+            members=tuple(members[a.id]),
+        )
+        for a in site.actors
+    }
+    terms = {t.id: _term_view(t, sources, urls) for t in site.terms}
+    tags = tuple(sorted({tag for e in site.events for tag in e.tags}))
+    return Views(
+        actors=tuple(actors.values()),
+        actor_by_id=actors,
+        quotes=tuple(quotes.values()),
+        quote_by_id=quotes,
+        events=tuple(events.values()),
+        event_by_id=events,
+        sources=tuple(sources.values()),
+        source_by_id=sources,
+        terms=tuple(terms.values()),
+        term_by_id=terms,
+        tags=tags,
+    )
+
+
+def _source_view(source: Source, urls: Urls) -> SourceView:
+    return SourceView(
+        id=source.id,
+        title=source.title,
+        publisher=source.publisher,
+        date=date_view(source.date),
+        external_url=source.url,
+        note=source.note,
+        url=urls.url(f"sources/#{source.id}"),
+    )
+
+
+def _actor_ref(actor: Actor, urls: Urls) -> ActorRef:
+    return ActorRef(actor.id, actor.name, actor.role, actor.kind, urls.url(f"actors/{actor.id}/"))
+
+
+def _quote_view(quote: Quote, speaker: ActorRef, source: SourceView, urls: Urls) -> QuoteView:
+    html = escape(quote.text, quote=False)
+    if quote.sic:
+        marked = escape(quote.sic, quote=False)
+        html = html.replace(marked, f'{marked} <span class="sic">[sic]</span>', 1)
+    return QuoteView(
+        id=quote.id,
+        html=Markup(html),
+        text=quote.text,
+        speaker=speaker,
+        context=quote.context,
+        date=date_view(quote.date),
+        kind=quote.kind,
+        note=quote.note,
+        source=source,
+        url=urls.url(f"quotes/#{quote.id}"),
+    )
+
+
+def _event_view(
+    event: Event,
+    refs: dict[str, ActorRef],
+    sources: dict[str, SourceView],
+    quotes: dict[str, QuoteView],
+    urls: Urls,
+) -> EventView:
+    span: DateSpan = event.date
+    start = date_view(span.start)
+    assert start is not None
+    return EventView(
+        id=event.id,
+        start=start,
+        end=date_view(span.end),
+        date_text=span.display(),
+        year=span.year,
+        title=event.title,
+        summary=event.summary,
+        actors=tuple(refs[a] for a in event.actors),
+        tags=event.tags,
+        sources=tuple(sources[s] for s in event.sources),
+        quotes=tuple(quotes[q] for q in event.quotes),
+        url=urls.url(f"timeline/#{event.id}"),
+    )
+
+
+def _term_view(term: Term, sources: dict[str, SourceView], urls: Urls) -> TermView:
+    return TermView(
+        id=term.id,
+        term=term.term,
+        definition=term.definition,
+        sources=tuple(sources[s] for s in term.sources),
+        url=urls.url(f"glossary/#{term.id}"),
+    )

@@ -1,0 +1,135 @@
+"""Read text and YAML safely, keeping the line of every mapping and key for error messages.
+
+PyYAML raises more than YAMLError (ValueError for bad timestamps, RecursionError for deep
+nesting, UnicodeDecodeError for bad bytes), and expands aliases into shared objects, which an
+alias bomb turns into exponential work. This module turns all of that into `Problem`s.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""Content files larger than this are refused (documented in docs/content.md)."""
+MAX_DEPTH = 40
+"""Deeper YAML nesting than this is refused; real content needs three or four levels."""
+
+_BaseLoader: type[yaml.SafeLoader]
+try:
+    _BaseLoader = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - PyYAML without libyaml
+    _BaseLoader = yaml.SafeLoader
+
+
+class Mapping(dict[str, Any]):
+    """A YAML mapping that remembers where it and each of its keys were written."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _ContentLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that keeps dates as text (we validate them ourselves) and records lines."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping_with_lines(self, node: yaml.MappingNode) -> Mapping:
+        mapping = Mapping()
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                key = str(key)
+            if key in mapping.key_lines:
+                raise _DuplicateKey(key, key_node.start_mark.line + 1)
+            mapping.key_lines[key] = key_node.start_mark.line + 1
+            mapping[key] = self.construct_object(value_node, deep=True)
+        return mapping
+
+
+_ContentLoader.add_constructor(
+    "tag:yaml.org,2002:map",
+    _ContentLoader.construct_mapping_with_lines,  # type: ignore[arg-type]
+)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int) -> None:
+        self.key, self.line = key, line
+
+
+def read_text(path: Path, shown_as: str) -> tuple[str | None, list[Problem]]:
+    """Read a UTF-8 file (a BOM is allowed, CRLF becomes LF), or say why it cannot be read."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // (1024 * 1024)
+            return None, [Problem(shown_as, 1, f"file is larger than {limit} MiB; split it up")]
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(shown_as, 1, f"cannot read file: {error.strerror}")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return None, [Problem(shown_as, line, "file is not valid UTF-8 text; save it as UTF-8")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document; lines in marks and problems count from `first_line`."""
+    offset = first_line - 1
+    loader = _ContentLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        problem = _check_node_graph(node, shown_as, offset)
+        if problem:
+            return None, [problem]
+        return loader.construct_document(node), []
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line + 1 if mark else 1) + offset
+        what = error.problem or error.context or "invalid YAML"
+        return None, [Problem(shown_as, line, f"invalid YAML: {what}")]
+    except yaml.YAMLError as error:
+        return None, [Problem(shown_as, first_line, f"invalid YAML: {error}")]
+    except _DuplicateKey as error:
+        return None, [Problem(shown_as, error.line + offset, f"key '{error.key}' appears twice")]
+    except RecursionError:
+        return None, [Problem(shown_as, first_line, f"YAML is nested too deeply (limit {MAX_DEPTH})")]
+    finally:
+        loader.dispose()
+
+
+def _check_node_graph(root: yaml.Node, shown_as: str, offset: int) -> Problem | None:
+    """Refuse aliases (the alias-bomb vector) and deep nesting before constructing anything."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        line = node.start_mark.line + 1 + offset
+        if id(node) in seen:
+            return Problem(shown_as, line, "YAML anchors and aliases (& and *) are not supported")
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            return Problem(shown_as, line, f"YAML is nested too deeply (limit {MAX_DEPTH})")
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+    return None
