@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assets import collect_assets
-from .errors import Problems
+from .errors import Problems, SiteError
 from .links import check_links
 from .load import load_site
-from .render import render_site
+from .render import check_page_references, render_site
 from .urls import Urls
 from .write import guard_output, publish
 
@@ -40,7 +40,12 @@ def build_site(options: BuildOptions, write: bool = True) -> BuildReport:
     started = time.perf_counter()
     if write:
         guard_output(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir])
-    site = load_site(options.content_dir, options.include_drafts)
+    try:
+        site = load_site(options.content_dir, options.include_drafts)
+    except SiteError as error:
+        if error.partial is None:
+            raise
+        raise SiteError(error.problems + check_page_references(error.partial)) from None
     urls = Urls(options.base_url or site.config.base_url)
     problems = Problems()
     assets, asset_problems = collect_assets(options.static_dir)

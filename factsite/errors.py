@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -17,11 +18,22 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+@dataclass(frozen=True)
+class PartialContent:
+    """What a failed load could still read: enough to check Markdown references anyway."""
+
+    declared_ids: dict[str, set[str]]
+    """Record kind ('actor', 'page'...) -> every id declared, valid or not."""
+    pages: tuple[Any, ...]
+    """The Markdown pages that loaded (model.Page)."""
+
+
 class SiteError(Exception):
     """Input the generator refuses: carries every problem found, to be reported at once."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], partial: PartialContent | None = None) -> None:
         self.problems = sorted(set(problems))
+        self.partial = partial
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import Problems
+from .errors import PartialContent, Problems, SiteError
 from .fields import (
     ID_PATTERN,
     Field,
+    FieldError,
     list_of,
     parse_base_url,
     parse_bool,
@@ -45,8 +47,6 @@ def _choice(*allowed: str) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         text = parse_text(value)
         if text not in allowed:
-            from .fields import FieldError
-
             raise FieldError(f"{text!r} is not one of: {', '.join(allowed)}")
         return text
 
@@ -141,6 +141,8 @@ class _Loader:
         self.content_dir = content_dir
         self.include_drafts = include_drafts
         self.problems = Problems()
+        self.failed_ids: dict[str, set[str]] = {}
+        """Ids of records that failed validation: references to them are not reported as unknown."""
 
     def shown(self, path: Path) -> str:
         return str(path)
@@ -153,15 +155,13 @@ class _Loader:
         events = self.load_records("timeline", EVENT_FIELDS, "event", Event)
         terms = self.load_records("glossary", TERM_FIELDS, "term", Term)
         pages = self.load_pages()
-        self.problems.raise_if_any()
-        assert config is not None
         site = Site(
-            config=config,
-            actors=tuple(sorted(actors, key=lambda a: a.id)),
+            config=config or SiteConfig(title="(site.yaml failed to load)", origin=Origin("site.yaml", 1)),
+            actors=tuple(actors),
             quotes=tuple(quotes),
-            events=tuple(sorted(events, key=lambda e: (e.date.sort_key, e.id))),
-            sources=tuple(sorted(sources, key=lambda s: s.id)),
-            terms=tuple(sorted(terms, key=lambda t: t.term.casefold())),
+            events=tuple(sorted(events, key=lambda e: e.date.sort_key)),
+            sources=tuple(sources),
+            terms=tuple(sorted(terms, key=lambda t: (t.term.casefold(), t.id))),
             pages=tuple(sorted(pages, key=lambda p: (p.order, p.title, p.slug))),
             actor_by_id={a.id: a for a in actors},
             quote_by_id={q.id: q for q in quotes},
@@ -171,7 +171,14 @@ class _Loader:
             page_by_slug={p.slug: p for p in pages},
         )
         self.check_references(site)
-        self.problems.raise_if_any()
+        if self.problems or config is None:
+            declared = {
+                "source": set(site.source_by_id), "actor": set(site.actor_by_id), "quote": set(site.quote_by_id),
+                "event": set(site.event_by_id), "term": set(site.term_by_id), "page": set(site.page_by_slug),
+            }
+            for kind, ids in self.failed_ids.items():
+                declared[kind] |= ids
+            raise SiteError(self.problems.items, PartialContent(declared, site.pages))
         return site
 
     # -- files -----------------------------------------------------------------------------
@@ -249,7 +256,9 @@ class _Loader:
             label = f"{what} '{item['id']}'" if isinstance(item.get("id"), str) else f"{what} #{index}"
             values = read_fields(item, spec, label, lambda ln, msg: self.problems.add(shown, ln, msg))
             if values is not None:
-                records.append(make(origin=Origin(shown, item.line), **values))
+                records.append(make(origin=Origin(shown, item.line, dict(item.key_lines)), **values))
+            elif isinstance(item.get("id"), str):
+                self.failed_ids.setdefault(what, set()).add(item["id"])
         return records
 
     def report_duplicate_ids(self, records: list[Any], shown: str, what: str) -> None:
@@ -316,9 +325,14 @@ class _Loader:
 
     def check_references(self, site: Site) -> None:
         def need(kind: str, ids: dict[str, Any], ref: str | None, origin: Origin, field_name: str) -> None:
-            if ref is not None and ref not in ids:
+            if ref is not None and ref not in ids and ref not in self.failed_ids.get(kind, ()):
                 close = _close(ref, ids)
-                self.problems.add(origin.path, origin.line, f"field '{field_name}': unknown {kind} '{ref}'{close}")
+                self.problems.add(
+                    origin.path,
+                    origin.line_of(field_name),
+                    f"field '{field_name}': unknown {kind} '{ref}'"
+                    + (close or f"; add it to the {kind} list or fix the id"),
+                )
 
         for figure in site.config.figures:
             need("source", site.source_by_id, figure.source, figure.origin, "source")
@@ -328,7 +342,7 @@ class _Loader:
             need("actor", site.actor_by_id, quote.speaker, quote.origin, "speaker")
             need("source", site.source_by_id, quote.source, quote.origin, "source")
             if quote.sic and quote.sic not in quote.text:
-                self.problems.add(quote.origin.path, quote.origin.line, f"field 'sic': {quote.sic!r} does not occur in the quote's text")
+                self.problems.add(quote.origin.path, quote.origin.line_of('sic'), f"field 'sic': {quote.sic!r} does not occur in the quote's text")
         for event in site.events:
             for actor_id in event.actors:
                 need("actor", site.actor_by_id, actor_id, event.origin, "actors")
@@ -342,8 +356,6 @@ class _Loader:
 
 
 def _close(ref: str, ids: dict[str, Any]) -> str:
-    import difflib
-
     match = difflib.get_close_matches(ref, list(ids), n=1)
     return f"; did you mean '{match[0]}'?" if match else ""
 

@@ -80,6 +80,11 @@ class Origin:
     """Source file, as the user named it."""
     line: int
     """1-based line of the record's first key."""
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    """Line of each field, where known."""
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from .assets import Assets
-from .errors import Problem, SiteError
+from .errors import PartialContent, Problem, SiteError
 from .markdown import Resolver, Target, make_markdown, render_markdown
 from .model import Page, Site
 from .urls import Urls, output_file
@@ -227,3 +227,27 @@ def _render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets) ->
     if home_intro is not None:
         result.markdown_sources["index.html"] = site.page_by_slug["index"]
     return result
+
+
+class _DeclaredIdResolver(Resolver):
+    """Resolves against declared ids only: used when the model failed to load."""
+
+    def __init__(self, declared_ids: dict[str, set[str]]) -> None:
+        self.declared_ids = declared_ids
+
+    def resolve(self, kind: str, record_id: str) -> Target | None:
+        return Target("#") if record_id in self.declared_ids.get(kind, set()) else None
+
+    def embed(self, kind: str, record_id: str) -> str | None:
+        return "" if record_id in self.declared_ids.get(kind, set()) else None
+
+
+def check_page_references(partial: PartialContent) -> list[Problem]:
+    """Report unknown record references in Markdown even when the YAML failed to load."""
+    md = make_markdown(allow_raw_html=False)
+    resolver = _DeclaredIdResolver(partial.declared_ids)
+    problems = []
+    for page in partial.pages:
+        for line, message in render_markdown(md, page.body, resolver).problems:
+            problems.append(Problem(page.origin.path, page.body_line + line - 1, message))
+    return problems
