@@ -44,17 +44,21 @@ class _ContentLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
     }
 
+    line_offset = 0
+    """Added to every recorded line: front matter starts below the file's first line."""
+
     def construct_mapping_with_lines(self, node: yaml.MappingNode) -> Mapping:
         mapping = Mapping()
-        mapping.line = node.start_mark.line + 1
+        mapping.line = node.start_mark.line + 1 + self.line_offset
         mapping.key_lines = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 key = str(key)
+            line = key_node.start_mark.line + 1 + self.line_offset
             if key in mapping.key_lines:
-                raise _DuplicateKey(key, key_node.start_mark.line + 1)
-            mapping.key_lines[key] = key_node.start_mark.line + 1
+                raise _DuplicateKey(key, line)
+            mapping.key_lines[key] = line
             mapping[key] = self.construct_object(value_node, deep=True)
         return mapping
 
@@ -91,6 +95,7 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, list
     """Parse one YAML document; lines in marks and problems count from `first_line`."""
     offset = first_line - 1
     loader = _ContentLoader(text)
+    loader.line_offset = offset
     try:
         node = loader.get_single_node()
         if node is None:
@@ -107,7 +112,7 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, list
     except yaml.YAMLError as error:
         return None, [Problem(shown_as, first_line, f"invalid YAML: {error}")]
     except _DuplicateKey as error:
-        return None, [Problem(shown_as, error.line + offset, f"key '{error.key}' appears twice")]
+        return None, [Problem(shown_as, error.line, f"key '{error.key}' appears twice")]
     except RecursionError:
         return None, [Problem(shown_as, first_line, f"YAML is nested too deeply (limit {MAX_DEPTH})")]
     finally:

@@ -1,0 +1,224 @@
+"""Every promised error: its exact `path:line: message`, exit code 1, and the old site untouched."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import Project, snapshot
+
+ACTOR = "- id: ivo-daalder\n  name: Ivo Daalder\n  kind: person\n"
+SOURCE = "- id: insider\n  title: An article\n  publisher: Insider\n"
+
+CASES = [
+    (
+        "malformed YAML",
+        {"actors.yaml": "- id: a\n  name: [unclosed\n"},
+        "actors.yaml:3: invalid YAML: did not find expected ',' or ']'",
+    ),
+    (
+        "malformed front matter",
+        {"pages/a.md": "---\ntitle: [x\n---\nBody\n"},
+        "pages/a.md:3: invalid YAML: did not find expected ',' or ']'",
+    ),
+    (
+        "missing front matter",
+        {"pages/a.md": "# Just markdown\n"},
+        "pages/a.md:1: page must start with front matter: a '---' line, 'title: ...', then '---'",
+    ),
+    (
+        "missing required field",
+        {"actors.yaml": "- id: ivo-daalder\n  kind: person\n"},
+        "actors.yaml:1: actor 'ivo-daalder' is missing required field 'name'",
+    ),
+    (
+        "missing title in front matter",
+        {"pages/a.md": "---\ndescription: no title\n---\nBody\n"},
+        "pages/a.md:2: front matter is missing required field 'title'",
+    ),
+    (
+        "wrong type",
+        {"actors.yaml": ACTOR + "  aliases: Ivo\n"},
+        "actors.yaml:4: field 'aliases': expected a list, got str 'Ivo'",
+    ),
+    (
+        "impossible date",
+        {"timeline.yaml": "- id: e\n  date: 2022-02-30\n  title: T\n"},
+        "timeline.yaml:2: field 'date': 2022-02-30 is not a real date: February 2022 has 28 days",
+    ),
+    (
+        "impossible date in front matter",
+        {"pages/a.md": "---\ntitle: A\ndate: 2021-13-01\n---\n"},
+        "pages/a.md:3: field 'date': 2021-13-01 has no month 13; months run 01 to 12",
+    ),
+    (
+        "not a date",
+        {"timeline.yaml": "- id: e\n  date: last week\n  title: T\n"},
+        "timeline.yaml:2: field 'date': 'last week' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY",
+    ),
+    (
+        "range that ends before it starts",
+        {"timeline.yaml": "- id: e\n  date: 2022-01-19/2022-01-18\n  title: T\n"},
+        "timeline.yaml:2: field 'date': range '2022-01-19/2022-01-18' ends before it starts",
+    ),
+    (
+        "duplicate id",
+        {"actors.yaml": ACTOR + "\n" + ACTOR},
+        "actors.yaml:5: duplicate actor id 'ivo-daalder' (first used on line 1); ids must be unique",
+    ),
+    (
+        "duplicate key",
+        {"actors.yaml": ACTOR + "  name: Again\n"},
+        "actors.yaml:4: key 'name' appears twice",
+    ),
+    (
+        "unknown actor in YAML",
+        {"sources.yaml": SOURCE, "quotes.yaml": "- id: q\n  speaker: ivo-dalder\n  text: Hi\n  source: insider\n"},
+        "quotes.yaml:2: field 'speaker': unknown actor 'ivo-dalder'; add it to the actor list or fix the id",
+    ),
+    (
+        "unknown source with a suggestion",
+        {"actors.yaml": ACTOR, "sources.yaml": SOURCE,
+         "quotes.yaml": "- id: q\n  speaker: ivo-daalder\n  text: Hi\n  source: insidr\n"},
+        "quotes.yaml:4: field 'source': unknown source 'insidr'; did you mean 'insider'?",
+    ),
+    (
+        "unknown quote in an event",
+        {"timeline.yaml": "- id: e\n  date: 2022-01-01\n  title: T\n  quotes: [nope]\n"},
+        "timeline.yaml:4: field 'quotes': unknown quote 'nope'; add it to the quote list or fix the id",
+    ),
+    (
+        "unknown actor in Markdown",
+        {"actors.yaml": ACTOR, "pages/a.md": "---\ntitle: A\n---\n\nSee [him](actor:ivo-dalder).\n"},
+        "pages/a.md:5: link to unknown actor 'ivo-dalder' (actor:ivo-dalder); check the id in the actor list",
+    ),
+    (
+        "unknown term in Markdown",
+        {"pages/a.md": "---\ntitle: A\n---\nThe [clause](term:article-6).\n"},
+        "pages/a.md:4: link to unknown term 'article-6' (term:article-6); check the id in the term list",
+    ),
+    (
+        "unknown quote embed",
+        {"pages/a.md": "---\ntitle: A\n---\n\n::quote[missing]\n"},
+        "pages/a.md:5: ::quote[missing] embeds an unknown quote 'missing'",
+    ),
+    (
+        "unknown field",
+        {"actors.yaml": ACTOR + "  rol: Ambassador\n"},
+        "actors.yaml:4: unknown field 'rol' in actor 'ivo-daalder'; did you mean 'role'? "
+        "fields are: affiliation, aliases, id, kind, name, role, summary",
+    ),
+    (
+        "invalid id",
+        {"actors.yaml": "- id: ../etc\n  name: X\n  kind: person\n"},
+        "actors.yaml:1: field 'id': '../etc' is not a valid id: use lowercase letters, digits and single hyphens "
+        "(e.g. 'ivo-daalder')",
+    ),
+    (
+        "two pages claiming one URL",
+        {"pages/a.md": "---\ntitle: A\n---\n", "pages/b.md": "---\ntitle: B\nslug: a\n---\n"},
+        "pages/b.md:1: page URL /a/ is already claimed by {content}/pages/a.md; give one page another 'slug'",
+    ),
+    (
+        "page clashing with a generated page",
+        {"timeline.yaml": "- id: e\n  date: 2022-01-01\n  title: T\n", "pages/timeline.md": "---\ntitle: Mine\n---\n"},
+        "pages/timeline.md:1: page URL /timeline/ clashes with a generated page; set another 'slug'",
+    ),
+    (
+        "broken internal link",
+        {"pages/a.md": "---\ntitle: A\n---\n\nSee [this](../missing/).\n"},
+        "pages/a.md:5: broken link '../missing/': nothing is published at /missing/",
+    ),
+    (
+        "broken anchor",
+        {"timeline.yaml": "- id: e\n  date: 2022-01-01\n  title: T\n",
+         "pages/a.md": "---\ntitle: A\n---\nSee [the day](../timeline/#no-such-day).\n"},
+        "pages/a.md:4: broken link '../timeline/#no-such-day': no element with id 'no-such-day' on /timeline/",
+    ),
+    (
+        "link escaping the base path",
+        {"site.yaml": "title: T\nbase_url: https://example.github.io/explainer/\n",
+         "pages/a.md": "---\ntitle: A\n---\nSee [home](/).\n"},
+        "pages/a.md:4: link '/' leaves the site's base path /explainer/; "
+        "link records with actor:/event:/page: references or use a relative link",
+    ),
+    (
+        "site.yaml missing a title",
+        {"site.yaml": "description: x\n"},
+        "site.yaml:1: site.yaml is missing required field 'title'",
+    ),
+    (
+        "a list where records are expected",
+        {"actors.yaml": "ivo: daalder\n"},
+        "actors.yaml:1: actors.yaml must be a list of actors, each starting with '- id: ...'",
+    ),
+    (
+        "sic text not in the quote",
+        {"actors.yaml": ACTOR, "sources.yaml": SOURCE,
+         "quotes.yaml": "- id: q\n  speaker: ivo-daalder\n  text: Hi there\n  source: insider\n  sic: hello\n"},
+        "quotes.yaml:5: field 'sic': 'hello' does not occur in the quote's text",
+    ),
+]
+
+
+@pytest.mark.parametrize(("files", "expected"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_each_error_is_reported_with_path_line_and_exit_1(project: Project, capsys, files, expected) -> None:
+    for name, text in files.items():
+        project.write(name, text)
+    result = project.run("build", capsys=capsys)
+    lines = result.err.splitlines()
+    assert f"{project.content}/{expected.format(content=project.content)}" in lines
+    assert result.code == 1
+    assert lines[-1].endswith("was left as it was.")
+    assert not project.out.exists()
+
+
+def test_all_problems_are_reported_at_once(project: Project, capsys) -> None:
+    project.write("actors.yaml", ACTOR + "  rol: x\n")
+    project.write("timeline.yaml", "- id: e\n  date: 2022-02-30\n  title: T\n- id: f\n  date: 2022\n  title: F\n  actors: [nobody]\n")
+    project.write("pages/a.md", "---\ntitle: A\n---\n[x](actor:ghost) [y](event:e)\n")
+    result = project.run("check", capsys=capsys)
+    assert result.code == 1
+    located = [line.removeprefix(f"{project.content}/") for line in result.err.splitlines()]
+    assert [line.split(": ")[0] for line in located[:-1]] == [
+        "actors.yaml:4", "pages/a.md:4", "timeline.yaml:2", "timeline.yaml:7"
+    ]
+    assert located[-1] == "4 problems found; nothing was written."
+
+
+def test_a_failed_build_leaves_the_previous_site_byte_identical(bundled: Project, capsys) -> None:
+    assert bundled.run("build", capsys=capsys).code == 0
+    before = snapshot(bundled.out)
+    timeline = bundled.content / "timeline.yaml"
+    timeline.write_text(timeline.read_text().replace("2021-12-08", "2021-12-32"))
+    result = bundled.run("build", capsys=capsys)
+    assert result.code == 1
+    assert snapshot(bundled.out) == before
+
+
+def test_errors_never_show_a_traceback(project: Project) -> None:
+    project.write("actors.yaml", "- id: x\n  name: [\n")
+    result = project.run_subprocess("build")
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert "actors.yaml:3: invalid YAML" in result.err
+
+
+def test_a_template_mistake_names_the_template_and_line(project: Project, capsys) -> None:
+    (project.root / "templates" / "404.html").write_text('{% extends "base.html" %}\n{% block main %}{{ nope }}{% endblock %}\n')
+    result = project.run("build", capsys=capsys)
+    assert result.code == 1
+    assert f"{project.root}/templates/404.html:2: template error: 'nope' is undefined" in result.err.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["build", "--nope"], "unrecognized arguments: --nope"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
+)
+def test_usage_errors_exit_2(argv, message, capsys) -> None:
+    from factsite.cli import main
+
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
