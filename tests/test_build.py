@@ -1,0 +1,129 @@
+"""End-to-end builds in tmp_path: the bundled site, determinism, check, drafts, base URL, output guard."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO, Project, snapshot
+
+from factsite.write import MARKER
+
+
+def test_the_bundled_site_builds_and_prints_a_summary(bundled: Project, capsys) -> None:
+    result = bundled.run("build", capsys=capsys)
+    assert result.code == 0, result.err
+    assert re.fullmatch(r"Built \d+ pages and \d+ files into .*/_site/ in \d+\.\d\d s\.\n", result.out)
+    for page in ("index.html", "404.html", "timeline/index.html", "quotes/index.html", "glossary/index.html",
+                 "sources/index.html", "actors/index.html", "actors/ivo-daalder/index.html", "article-5/index.html"):
+        assert (bundled.out / page).is_file(), page
+    assert "<h1>Ivo Daalder</h1>" in bundled.page("actors/ivo-daalder/index.html")
+
+
+def test_two_builds_are_byte_identical(bundled: Project, tmp_path: Path, capsys) -> None:
+    assert bundled.run("build", capsys=capsys).code == 0
+    first = snapshot(bundled.out)
+    assert bundled.run("build", capsys=capsys).code == 0
+    assert snapshot(bundled.out) == first
+
+
+def test_builds_from_different_folders_and_hash_seeds_are_byte_identical(tmp_path: Path) -> None:
+    outputs = []
+    for name, seed in (("one", "1"), ("two", "2")):
+        root = tmp_path / name
+        shutil.copytree(REPO / "content", root / "content")
+        shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copytree(REPO / "static", root / "static")
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, str(REPO / "build.py")], cwd=root, env=env, check=True, capture_output=True)
+        outputs.append(snapshot(root / "_site"))
+    assert outputs[0] == outputs[1]
+
+
+def test_check_validates_and_writes_nothing(bundled: Project, capsys) -> None:
+    result = bundled.run("check", capsys=capsys)
+    assert result.code == 0, result.err
+    assert re.fullmatch(r"OK: \d+ pages checked in \d+\.\d\d s; nothing written\.\n", result.out)
+    assert not bundled.out.exists()
+
+
+def test_the_readme_commands_work_from_the_repo(tmp_path: Path) -> None:
+    completed = subprocess.run([sys.executable, "build.py", "check"], cwd=REPO, capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr
+
+
+def test_a_site_of_markdown_pages_alone_builds(project: Project, capsys) -> None:
+    project.write("pages/about.md", "---\ntitle: About us\n---\n\nWe write *explainers*.\n")
+    result = project.run("build", capsys=capsys)
+    assert result.code == 0, result.err
+    assert "<em>explainers</em>" in project.page("about/index.html")
+    assert not (project.out / "timeline").exists()
+    assert 'href="/timeline/"' not in project.page("index.html")
+
+
+def test_drafts_are_built_only_with_the_drafts_flag(project: Project, capsys) -> None:
+    project.write("pages/wip.md", "---\ntitle: Work in progress\ndraft: true\n---\nSoon.\n")
+    assert project.run("build", capsys=capsys).code == 0
+    assert not (project.out / "wip").exists()
+    assert project.run("build", "--drafts", capsys=capsys).code == 0
+    assert '<span class="badge">Draft</span>' in project.page("wip/index.html")
+
+
+def test_every_internal_url_honours_the_base_path(bundled: Project, capsys) -> None:
+    result = bundled.run("build", "--base-url", "https://example.github.io/explainer/", capsys=capsys)
+    assert result.code == 0, result.err
+    for path in bundled.out.rglob("*.html"):
+        html = path.read_text()
+        for url in re.findall(r'(?:href|src)="(/[^"]*)"', html):
+            assert url.startswith("/explainer/"), (path, url)
+    assert '<link rel="canonical" href="https://example.github.io/explainer/timeline/">' in bundled.page(
+        "timeline/index.html"
+    )
+
+
+def test_css_and_js_get_content_hashed_names(bundled: Project, capsys) -> None:
+    assert bundled.run("build", capsys=capsys).code == 0
+    names = sorted(p.name for p in (bundled.out / "static").iterdir())
+    assert all(re.fullmatch(r"\w+\.[0-9a-f]{10}\.(css|js)", name) for name in names), names
+
+
+def test_the_output_folder_is_marked_and_leftovers_are_cleaned(bundled: Project, capsys) -> None:
+    leftover = bundled.out.parent / "._site.tmp-crashed"
+    leftover.mkdir()
+    (leftover / "junk.html").write_text("half a site")
+    assert bundled.run("build", capsys=capsys).code == 0
+    assert (bundled.out / MARKER).is_file()
+    assert not leftover.exists()
+    assert not list(bundled.out.parent.glob("._site.tmp-*"))
+
+
+def test_refuses_an_output_folder_that_holds_someone_elses_files(project: Project, capsys) -> None:
+    project.out.mkdir()
+    (project.out / "thesis.docx").write_text("years of work")
+    result = project.run("build", capsys=capsys)
+    assert result.code == 2
+    assert "is not empty and was not made by this generator" in result.err
+    assert (project.out / "thesis.docx").read_text() == "years of work"
+
+
+def test_refuses_an_output_folder_that_is_or_holds_a_source_folder(project: Project, capsys) -> None:
+    from factsite.cli import main
+
+    for out in (project.content, project.root, project.content / "pages", project.root / "templates"):
+        code = main(["build", "--content", str(project.content), "--templates", str(project.root / "templates"),
+                     "--static", str(project.root / "static"), "--out", str(out)])
+        assert code == 2, out
+        assert "choose another --out" in capsys.readouterr().err
+    assert (project.content / "site.yaml").is_file()
+
+
+def test_help_is_available_for_each_command(capsys) -> None:
+    from factsite.cli import main
+
+    for argv in (["--help"], ["build", "--help"], ["check", "--help"], ["serve", "--help"]):
+        assert main(argv) == 0
+        assert "usage: build.py" in capsys.readouterr().out
