@@ -1,0 +1,170 @@
+"""What readers get, checked in Debian's Chromium: filter, deep links, terms, no errors, axe, valid HTML."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, require_tool, serve_folder
+from conftest import REPO
+
+from factsite.build import BuildOptions, build_site
+
+pytestmark = pytest.mark.browser
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+PAGE_KINDS = ["", "will-the-us-fight/", "timeline/", "actors/", "actors/ivo-daalder/", "quotes/", "glossary/",
+              "sources/", "404.html"]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "_site"
+    build_site(BuildOptions(REPO / "content", REPO / "templates", REPO / "static", out))
+    return out
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    with serve_folder(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
+
+
+def visible_event_ids(page: Any) -> list[str]:
+    return page.eval_on_selector_all(".timeline > li:not([hidden])", "items => items.map(i => i.id)")
+
+
+def test_filtering_the_timeline_by_an_actor_shows_only_their_events(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/timeline/")
+    everything = visible_event_ids(page)
+    page.select_option("#filter-actor", "joe-biden")
+    shown = visible_event_ids(page)
+    assert shown and len(shown) < len(everything)
+    for event_id in shown:
+        assert "joe-biden" in page.get_attribute(f"#{event_id}", "data-actors").split()
+    assert "biden-rules-out-troops" in shown and "crimea-referendum" not in shown
+    assert page.url.endswith("/timeline/?actor=joe-biden")
+    assert page.text_content("#filter-status") == f"Showing {len(shown)} of {len(everything)} events."
+
+
+def test_a_shared_filter_url_restores_the_filter(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/timeline/?actor=russia&topic=crimea")
+    assert page.input_value("#filter-actor") == "russia"
+    assert page.input_value("#filter-topic") == "crimea"
+    shown = visible_event_ids(page)
+    assert shown == ["crimea-buildings-seized", "crimea-referendum", "crimea-treaty-signed", "crimea-annexation-laws"]
+
+
+def test_the_filter_works_from_the_keyboard(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/timeline/")
+    page.focus("#filter-topic")
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#filter-topic") != ""
+    assert len(visible_event_ids(page)) < page.locator(".timeline > li").count()
+
+
+def test_without_javascript_the_full_timeline_shows(browser: Any, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(f"{base_url}/timeline/")
+    assert tab.locator("#timeline-filter").is_hidden()
+    assert tab.locator(".timeline > li").count() == len(visible_event_ids(tab)) > 30
+    context.close()
+
+
+def test_a_deep_link_lands_on_the_event(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/timeline/#biden-rules-out-troops")
+    event = page.locator("#biden-rules-out-troops")
+    assert event.evaluate("element => element.matches(':target')")
+    box = event.bounding_box()
+    assert box is not None and 0 <= box["y"] < page.viewport_size["height"]
+
+
+def test_a_glossary_definition_is_revealed_by_keyboard(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/article-5/")
+    definition = page.locator(".term-def").first
+    assert definition.is_hidden()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('term-link')"):
+            break
+    else:
+        pytest.fail("no term link reachable by Tab")
+    described = page.evaluate("document.getElementById(document.activeElement.getAttribute('aria-describedby'))"
+                              ".textContent")
+    assert described.startswith("The collective-defence clause")
+    focused_definition = page.locator(".term-link:focus + .term-def")
+    assert focused_definition.is_visible()
+
+
+@pytest.mark.parametrize("path", PAGE_KINDS)
+def test_pages_load_with_no_console_errors_and_no_third_party_requests(page: Any, base_url: str, path: str) -> None:
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{base_url}/{path}")
+    page.wait_for_load_state("networkidle")
+    assert errors == [] or (path == "404.html" and all("404" in e for e in errors))
+    assert all(url.startswith(base_url) for url in requests), requests
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_wcag_a_or_aa_violations(browser: Any, base_url: str, scheme: str) -> None:
+    require_tool(AXE, "npm ci")
+    context = browser.new_context(color_scheme=scheme)
+    tab = context.new_page()
+    report = {}
+    for path in PAGE_KINDS:
+        tab.goto(f"{base_url}/{path}")
+        tab.add_script_tag(path=str(AXE))
+        result = tab.evaluate(
+            "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']})).violations"
+        )
+        if result:
+            report[path] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result]
+    context.close()
+    assert report == {}, json.dumps(report, indent=1)
+
+
+def test_every_page_is_valid_html(site: Path) -> None:
+    require_tool(VNU, "npm ci")
+    completed = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--skip-non-html", str(site)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+
+
+def test_pages_and_assets_stay_light(site: Path) -> None:
+    heavy = {p.name: p.stat().st_size for p in site.rglob("*.html") if p.stat().st_size >= 60_000}
+    assert heavy == {}
+    assets = sum(p.stat().st_size for p in (site / "static").iterdir() if p.suffix in (".css", ".js"))
+    assert assets < 40_000
