@@ -35,7 +35,9 @@ def collect_assets(static_dir: Path | None) -> tuple[Assets, list[Problem]]:
         try:
             path.resolve().relative_to(root)
         except ValueError:
-            problems.append(Problem(str(path), 1, "is a link to a file outside the static folder; copy the file in instead"))
+            problems.append(
+                Problem(str(path), 1, "is a link to a file outside the static folder; copy the file in instead")
+            )
             continue
         name = path.relative_to(static_dir).as_posix()
         output_path = "static/" + name

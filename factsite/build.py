@@ -52,9 +52,7 @@ def build_site(options: BuildOptions, write: bool = True) -> BuildReport:
     problems.extend(asset_problems)
     rendered = render_site(site, options.templates_dir, urls, assets)
     problems.extend(rendered.problems)
-    problems.extend(
-        check_links(rendered.pages, assets.files, urls, rendered.markdown_sources, str(options.output_dir))
-    )
+    problems.extend(check_links(rendered.pages, assets.files, urls, rendered.markdown_sources, str(options.output_dir)))
     problems.raise_if_any()
     if write:
         publish(options.output_dir, rendered.pages, assets.files)

@@ -14,9 +14,15 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 def _add_paths(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="content folder (default: content)")
-    parser.add_argument("--templates", type=Path, default=Path("templates"), metavar="DIR", help="templates folder (default: templates)")
-    parser.add_argument("--static", type=Path, default=Path("static"), metavar="DIR", help="static files folder (default: static)")
+    parser.add_argument(
+        "--content", type=Path, default=Path("content"), metavar="DIR", help="content folder (default: content)"
+    )
+    parser.add_argument(
+        "--templates", type=Path, default=Path("templates"), metavar="DIR", help="templates folder (default: templates)"
+    )
+    parser.add_argument(
+        "--static", type=Path, default=Path("static"), metavar="DIR", help="static files folder (default: static)"
+    )
     parser.add_argument("--out", type=Path, default=Path("_site"), metavar="DIR", help="output folder (default: _site)")
     parser.add_argument("--base-url", metavar="URL", help="where the site is published; overrides site.yaml's base_url")
     parser.add_argument("--drafts", action="store_true", help="include pages marked 'draft: true'")
@@ -29,14 +35,23 @@ def make_parser() -> argparse.ArgumentParser:
         epilog="Without a command, 'build' runs. Exit codes: 0 ok, 1 content errors, 2 usage errors.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    build = commands.add_parser("build", help="build the site into the output folder (the default)",
-                                description="Validate everything, render, check links, then swap the new site in atomically.")
+    build = commands.add_parser(
+        "build",
+        help="build the site into the output folder (the default)",
+        description="Validate everything, render, check links, then swap the new site in atomically.",
+    )
     _add_paths(build)
-    check = commands.add_parser("check", help="validate content and links; write nothing",
-                                description="Validate content, render in memory and check every internal link. Writes nothing.")
+    check = commands.add_parser(
+        "check",
+        help="validate content and links; write nothing",
+        description="Validate content, render in memory and check every internal link. Writes nothing.",
+    )
     _add_paths(check)
-    serve = commands.add_parser("serve", help="live-reload preview on 127.0.0.1",
-                                description="Build, serve on 127.0.0.1 and rebuild and reload the browser on every save.")
+    serve = commands.add_parser(
+        "serve",
+        help="live-reload preview on 127.0.0.1",
+        description="Build, serve on 127.0.0.1 and rebuild and reload the browser on every save.",
+    )
     _add_paths(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
@@ -83,5 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "check":
         print(f"OK: {report.pages} pages checked in {report.seconds:.2f} s; nothing written.")
     else:
-        print(f"Built {report.pages} pages and {report.files} files into {options.output_dir}/ in {report.seconds:.2f} s.")
+        print(
+            f"Built {report.pages} pages and {report.files} files into {options.output_dir}/ in {report.seconds:.2f} s."
+        )
     return EXIT_OK

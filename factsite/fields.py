@@ -23,8 +23,7 @@ class FieldError(Exception):
 def parse_id(value: Any) -> str:
     if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
         raise FieldError(
-            f"{value!r} is not a valid id: use lowercase letters, digits and single hyphens "
-            "(e.g. 'ivo-daalder')"
+            f"{value!r} is not a valid id: use lowercase letters, digits and single hyphens (e.g. 'ivo-daalder')"
         )
     return value
 

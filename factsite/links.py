@@ -71,9 +71,9 @@ def _check_one(
     parts = urlsplit(href)
     if parts.scheme in ("mailto", "tel", "data"):
         return None
-    if parts.scheme or parts.netloc:
-        if not urls.origin or f"{parts.scheme}://{parts.netloc}" != urls.origin:
-            return None  # external: not checked offline
+    is_absolute = bool(parts.scheme or parts.netloc)
+    if is_absolute and (not urls.origin or f"{parts.scheme}://{parts.netloc}" != urls.origin):
+        return None  # external: not checked offline
     if not href:
         return "empty link: give it a target"
     absolute_path = urlsplit(urljoin(page_url, href)).path

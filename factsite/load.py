@@ -173,8 +173,12 @@ class _Loader:
         self.check_references(site)
         if self.problems or config is None:
             declared = {
-                "source": set(site.source_by_id), "actor": set(site.actor_by_id), "quote": set(site.quote_by_id),
-                "event": set(site.event_by_id), "term": set(site.term_by_id), "page": set(site.page_by_slug),
+                "source": set(site.source_by_id),
+                "actor": set(site.actor_by_id),
+                "quote": set(site.quote_by_id),
+                "event": set(site.event_by_id),
+                "term": set(site.term_by_id),
+                "page": set(site.page_by_slug),
             }
             for kind, ids in self.failed_ids.items():
                 declared[kind] |= ids
@@ -202,7 +206,9 @@ class _Loader:
         try:
             path.resolve().relative_to(self.content_dir.resolve())
         except ValueError:
-            self.problems.add(self.shown(path), 1, "is a link to a file outside the content folder; copy the file in instead")
+            self.problems.add(
+                self.shown(path), 1, "is a link to a file outside the content folder; copy the file in instead"
+            )
             return False
         return True
 
@@ -251,7 +257,9 @@ class _Loader:
         records: list[T] = []
         for index, item in enumerate(items, start=1):
             if not isinstance(item, Mapping):
-                self.problems.add(shown, line, f"{what} #{index} must be a mapping of fields, not {type(item).__name__}")
+                self.problems.add(
+                    shown, line, f"{what} #{index} must be a mapping of fields, not {type(item).__name__}"
+                )
                 continue
             label = f"{what} '{item['id']}'" if isinstance(item.get("id"), str) else f"{what} #{index}"
             values = read_fields(item, spec, label, lambda ln, msg: self.problems.add(shown, ln, msg))
@@ -266,8 +274,10 @@ class _Loader:
         for record in records:
             if record.id in first_line:
                 self.problems.add(
-                    shown, record.origin.line,
-                    f"duplicate {what} id '{record.id}' (first used on line {first_line[record.id]}); ids must be unique",
+                    shown,
+                    record.origin.line,
+                    f"duplicate {what} id '{record.id}' (first used on line {first_line[record.id]}); "
+                    "ids must be unique",
                 )
             else:
                 first_line[record.id] = record.origin.line
@@ -284,7 +294,8 @@ class _Loader:
                 continue
             if page.slug in claimed:
                 self.problems.add(
-                    page.origin.path, page.origin.line,
+                    page.origin.path,
+                    page.origin.line,
                     f"page URL /{page.slug}/ is already claimed by {claimed[page.slug]}; give one page another 'slug'",
                 )
                 continue
@@ -316,10 +327,14 @@ class _Loader:
             return None
         slug = values.pop("slug", None) or path.stem
         if not ID_PATTERN.fullmatch(slug):
-            self.problems.add(shown, 1, f"file name {path.name!r} does not make a valid URL; rename it (lowercase, hyphens) or set 'slug'")
+            self.problems.add(
+                shown,
+                1,
+                f"file name {path.name!r} does not make a valid URL; rename it (lowercase, hyphens) or set 'slug'",
+            )
             return None
         body_line = text.count("\n", 0, match.end()) + 1
-        return Page(slug=slug, body=text[match.end():], body_line=body_line, origin=Origin(shown, 1), **values)
+        return Page(slug=slug, body=text[match.end() :], body_line=body_line, origin=Origin(shown, 1), **values)
 
     # -- whole-site rules -----------------------------------------------------------------
 
@@ -342,7 +357,11 @@ class _Loader:
             need("actor", site.actor_by_id, quote.speaker, quote.origin, "speaker")
             need("source", site.source_by_id, quote.source, quote.origin, "source")
             if quote.sic and quote.sic not in quote.text:
-                self.problems.add(quote.origin.path, quote.origin.line_of('sic'), f"field 'sic': {quote.sic!r} does not occur in the quote's text")
+                self.problems.add(
+                    quote.origin.path,
+                    quote.origin.line_of("sic"),
+                    f"field 'sic': {quote.sic!r} does not occur in the quote's text",
+                )
         for event in site.events:
             for actor_id in event.actors:
                 need("actor", site.actor_by_id, actor_id, event.origin, "actors")

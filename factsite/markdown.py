@@ -95,9 +95,7 @@ def _embed_block(state: StateBlock, start_line: int, end_line: int, silent: bool
     return True
 
 
-def _render_embed(
-    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
+def _render_embed(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     token = tokens[idx]
     kind, record_id = token.meta["kind"], token.meta["id"]
     html = env["resolver"].embed(kind, record_id)
@@ -126,7 +124,9 @@ def _resolve_references(state: StateCore) -> None:
             kind, record_id, fragment = match.group(1), match.group(2), match.group(3) or ""
             target = resolver.resolve(kind, record_id)
             if target is None:
-                problems.append((line, f"link to unknown {kind} '{record_id}' ({href}); check the id in the {kind} list"))
+                problems.append(
+                    (line, f"link to unknown {kind} '{record_id}' ({href}); check the id in the {kind} list")
+                )
                 token.attrSet("href", "#")
                 continue
             if kind == "term":
@@ -141,8 +141,7 @@ def _make_term(state: StateCore, children: list[Token], index: int, target: Targ
     def_id = f"term-def-{state.env['term_count']}"
     opening = Token("html_inline", "", 0)
     opening.content = (
-        f'<span class="term"><a class="term-link" href="{escape(target.url)}" '
-        f'aria-describedby="{def_id}">'
+        f'<span class="term"><a class="term-link" href="{escape(target.url)}" aria-describedby="{def_id}">'
     )
     children[index] = opening
     depth = 0
@@ -154,8 +153,7 @@ def _make_term(state: StateCore, children: list[Token], index: int, target: Targ
             if depth == 0:
                 closing = Token("html_inline", "", 0)
                 closing.content = (
-                    f'</a><span class="term-def" role="tooltip" id="{def_id}">'
-                    f"{escape(target.definition)}</span></span>"
+                    f'</a><span class="term-def" role="tooltip" id="{def_id}">{escape(target.definition)}</span></span>'
                 )
                 children[close_index] = closing
                 return

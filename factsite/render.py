@@ -57,14 +57,16 @@ class _SiteResolver(Resolver):
             if record_id not in self.site.page_by_slug:
                 return None
             return Target(self.urls.url("" if record_id == "index" else f"{record_id}/"))
-        lookup: dict[str, Any] = {
-            "actor": {k: v.ref for k, v in views.actor_by_id.items()},
+        urls_by_kind: dict[str, dict[str, Any]] = {
+            "actor": views.actor_by_id,
             "event": views.event_by_id,
             "quote": views.quote_by_id,
             "source": views.source_by_id,
-        }[kind]
-        record = lookup.get(record_id)
-        return Target(record.url) if record else None
+        }
+        record = urls_by_kind[kind].get(record_id)
+        if record is None:
+            return None
+        return Target(record.ref.url if kind == "actor" else record.url)
 
     def embed(self, kind: str, record_id: str) -> str | None:
         record = (self.views.quote_by_id if kind == "quote" else self.views.event_by_id).get(record_id)
@@ -192,7 +194,7 @@ def _render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets) ->
     if views.actors:
         emit("actors/", "actors.html", "Who's who", actors=views.actors)
         for actor in views.actors:
-            emit(actor.ref.url[len(urls.base_path):], "actor.html", actor.ref.name, actor.ref.role, actor=actor)
+            emit(actor.ref.url[len(urls.base_path) :], "actor.html", actor.ref.name, actor.ref.role, actor=actor)
     if views.events:
         years: dict[int, list[Any]] = {}
         for event in views.events:
@@ -211,7 +213,9 @@ def _render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets) ->
         page = site.page_by_slug[page_view.slug]
         if page.slug in claimed:
             result.problems.append(
-                Problem(page.origin.path, 1, f"page URL /{page.slug}/ clashes with a generated page; set another 'slug'")
+                Problem(
+                    page.origin.path, 1, f"page URL /{page.slug}/ clashes with a generated page; set another 'slug'"
+                )
             )
             continue
         emit(

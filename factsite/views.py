@@ -123,8 +123,8 @@ def build_views(site: Site, urls: Urls) -> Views:
         quotes_by_actor[quote.speaker.id].append(quote)
     events_by_actor: dict[str, list[EventView]] = defaultdict(list)
     for event in events.values():
-        for actor in event.actors:
-            events_by_actor[actor.id].append(event)
+        for participant in event.actors:
+            events_by_actor[participant.id].append(event)
     members: dict[str, list[ActorRef]] = defaultdict(list)
     for actor in site.actors:
         if actor.affiliation:

@@ -22,9 +22,7 @@ def guard_output(output_dir: Path, source_dirs: list[Path]) -> None:
     for source in source_dirs:
         source = source.resolve()
         if output == source or output in source.parents or source in output.parents:
-            raise UsageError(
-                f"output folder {output_dir} overlaps the source folder {source}; choose another --out"
-            )
+            raise UsageError(f"output folder {output_dir} overlaps the source folder {source}; choose another --out")
     if output == Path.cwd().resolve() or output == Path(output.anchor):
         raise UsageError(f"output folder {output_dir} is the project folder; choose another --out")
     if output.exists():

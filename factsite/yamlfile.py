@@ -65,7 +65,7 @@ class _ContentLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 _ContentLoader.add_constructor(
     "tag:yaml.org,2002:map",
-    _ContentLoader.construct_mapping_with_lines,  # type: ignore[arg-type]
+    _ContentLoader.construct_mapping_with_lines,
 )
 
 

@@ -47,10 +47,14 @@ class Project:
     def args(self, command: str, *extra: str) -> list[str]:
         return [
             command,
-            "--content", str(self.content),
-            "--templates", str(self.root / "templates"),
-            "--static", str(self.root / "static"),
-            "--out", str(self.out),
+            "--content",
+            str(self.content),
+            "--templates",
+            str(self.root / "templates"),
+            "--static",
+            str(self.root / "static"),
+            "--out",
+            str(self.out),
             *extra,
         ]
 
@@ -62,7 +66,10 @@ class Project:
     def run_subprocess(self, command: str = "build", *extra: str) -> Result:
         completed = subprocess.run(
             [sys.executable, str(REPO / "build.py"), *self.args(command, *extra)],
-            capture_output=True, text=True, cwd=self.root, timeout=120,
+            capture_output=True,
+            text=True,
+            cwd=self.root,
+            timeout=120,
         )
         return Result(completed.returncode, completed.stdout, completed.stderr)
 

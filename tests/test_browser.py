@@ -18,8 +18,17 @@ pytestmark = pytest.mark.browser
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-PAGE_KINDS = ["", "will-the-us-fight/", "timeline/", "actors/", "actors/ivo-daalder/", "quotes/", "glossary/",
-              "sources/", "404.html"]
+PAGE_KINDS = [
+    "",
+    "will-the-us-fight/",
+    "timeline/",
+    "actors/",
+    "actors/ivo-daalder/",
+    "quotes/",
+    "glossary/",
+    "sources/",
+    "404.html",
+]
 
 
 @pytest.fixture(scope="module")
@@ -115,8 +124,9 @@ def test_a_glossary_definition_is_revealed_by_keyboard(page: Any, base_url: str)
             break
     else:
         pytest.fail("no term link reachable by Tab")
-    described = page.evaluate("document.getElementById(document.activeElement.getAttribute('aria-describedby'))"
-                              ".textContent")
+    described = page.evaluate(
+        "document.getElementById(document.activeElement.getAttribute('aria-describedby')).textContent"
+    )
     assert described.startswith("The collective-defence clause")
     focused_definition = page.locator(".term-link:focus + .term-def")
     assert focused_definition.is_visible()
@@ -158,7 +168,9 @@ def test_every_page_is_valid_html(site: Path) -> None:
     require_tool(VNU, "npm ci")
     completed = subprocess.run(
         ["java", "-jar", str(VNU), "--errors-only", "--skip-non-html", str(site)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
 

@@ -18,8 +18,17 @@ def test_the_bundled_site_builds_and_prints_a_summary(bundled: Project, capsys) 
     result = bundled.run("build", capsys=capsys)
     assert result.code == 0, result.err
     assert re.fullmatch(r"Built \d+ pages and \d+ files into .*/_site/ in \d+\.\d\d s\.\n", result.out)
-    for page in ("index.html", "404.html", "timeline/index.html", "quotes/index.html", "glossary/index.html",
-                 "sources/index.html", "actors/index.html", "actors/ivo-daalder/index.html", "article-5/index.html"):
+    for page in (
+        "index.html",
+        "404.html",
+        "timeline/index.html",
+        "quotes/index.html",
+        "glossary/index.html",
+        "sources/index.html",
+        "actors/index.html",
+        "actors/ivo-daalder/index.html",
+        "article-5/index.html",
+    ):
         assert (bundled.out / page).is_file(), page
     assert "<h1>Ivo Daalder</h1>" in bundled.page("actors/ivo-daalder/index.html")
 
@@ -114,8 +123,19 @@ def test_refuses_an_output_folder_that_is_or_holds_a_source_folder(project: Proj
     from factsite.cli import main
 
     for out in (project.content, project.root, project.content / "pages", project.root / "templates"):
-        code = main(["build", "--content", str(project.content), "--templates", str(project.root / "templates"),
-                     "--static", str(project.root / "static"), "--out", str(out)])
+        code = main(
+            [
+                "build",
+                "--content",
+                str(project.content),
+                "--templates",
+                str(project.root / "templates"),
+                "--static",
+                str(project.root / "static"),
+                "--out",
+                str(out),
+            ]
+        )
         assert code == 2, out
         assert "choose another --out" in capsys.readouterr().err
     assert (project.content / "site.yaml").is_file()

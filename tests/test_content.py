@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import REPO
 
 from factsite.load import load_site
@@ -77,6 +75,13 @@ def test_source_urls_come_from_the_fact_sheet(site, facts) -> None:
 
 def test_every_named_person_has_a_page_titled_with_their_name(site) -> None:
     people = {a.name for a in site.actors if a.kind == "person"}
-    for name in ("Joe Biden", "Vladimir Putin", "Jens Stoltenberg", "Ivo Daalder", "Steven Pifer",
-                 "Andrew Lohsen", "Jeffrey Edmonds"):
+    for name in (
+        "Joe Biden",
+        "Vladimir Putin",
+        "Jens Stoltenberg",
+        "Ivo Daalder",
+        "Steven Pifer",
+        "Andrew Lohsen",
+        "Jeffrey Edmonds",
+    ):
         assert name in people

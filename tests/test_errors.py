@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import Project, snapshot
 
 ACTOR = "- id: ivo-daalder\n  name: Ivo Daalder\n  kind: person\n"
@@ -77,8 +76,11 @@ CASES = [
     ),
     (
         "unknown source with a suggestion",
-        {"actors.yaml": ACTOR, "sources.yaml": SOURCE,
-         "quotes.yaml": "- id: q\n  speaker: ivo-daalder\n  text: Hi\n  source: insidr\n"},
+        {
+            "actors.yaml": ACTOR,
+            "sources.yaml": SOURCE,
+            "quotes.yaml": "- id: q\n  speaker: ivo-daalder\n  text: Hi\n  source: insidr\n",
+        },
         "quotes.yaml:4: field 'source': unknown source 'insidr'; did you mean 'insider'?",
     ),
     (
@@ -130,14 +132,18 @@ CASES = [
     ),
     (
         "broken anchor",
-        {"timeline.yaml": "- id: e\n  date: 2022-01-01\n  title: T\n",
-         "pages/a.md": "---\ntitle: A\n---\nSee [the day](../timeline/#no-such-day).\n"},
+        {
+            "timeline.yaml": "- id: e\n  date: 2022-01-01\n  title: T\n",
+            "pages/a.md": "---\ntitle: A\n---\nSee [the day](../timeline/#no-such-day).\n",
+        },
         "pages/a.md:4: broken link '../timeline/#no-such-day': no element with id 'no-such-day' on /timeline/",
     ),
     (
         "link escaping the base path",
-        {"site.yaml": "title: T\nbase_url: https://example.github.io/explainer/\n",
-         "pages/a.md": "---\ntitle: A\n---\nSee [home](/).\n"},
+        {
+            "site.yaml": "title: T\nbase_url: https://example.github.io/explainer/\n",
+            "pages/a.md": "---\ntitle: A\n---\nSee [home](/).\n",
+        },
         "pages/a.md:4: link '/' leaves the site's base path /explainer/; "
         "link records with actor:/event:/page: references or use a relative link",
     ),
@@ -153,8 +159,11 @@ CASES = [
     ),
     (
         "sic text not in the quote",
-        {"actors.yaml": ACTOR, "sources.yaml": SOURCE,
-         "quotes.yaml": "- id: q\n  speaker: ivo-daalder\n  text: Hi there\n  source: insider\n  sic: hello\n"},
+        {
+            "actors.yaml": ACTOR,
+            "sources.yaml": SOURCE,
+            "quotes.yaml": "- id: q\n  speaker: ivo-daalder\n  text: Hi there\n  source: insider\n  sic: hello\n",
+        },
         "quotes.yaml:5: field 'sic': 'hello' does not occur in the quote's text",
     ),
 ]
@@ -174,13 +183,19 @@ def test_each_error_is_reported_with_path_line_and_exit_1(project: Project, caps
 
 def test_all_problems_are_reported_at_once(project: Project, capsys) -> None:
     project.write("actors.yaml", ACTOR + "  rol: x\n")
-    project.write("timeline.yaml", "- id: e\n  date: 2022-02-30\n  title: T\n- id: f\n  date: 2022\n  title: F\n  actors: [nobody]\n")
+    project.write(
+        "timeline.yaml",
+        "- id: e\n  date: 2022-02-30\n  title: T\n- id: f\n  date: 2022\n  title: F\n  actors: [nobody]\n",
+    )
     project.write("pages/a.md", "---\ntitle: A\n---\n[x](actor:ghost) [y](event:e)\n")
     result = project.run("check", capsys=capsys)
     assert result.code == 1
     located = [line.removeprefix(f"{project.content}/") for line in result.err.splitlines()]
     assert [line.split(": ")[0] for line in located[:-1]] == [
-        "actors.yaml:4", "pages/a.md:4", "timeline.yaml:2", "timeline.yaml:7"
+        "actors.yaml:4",
+        "pages/a.md:4",
+        "timeline.yaml:2",
+        "timeline.yaml:7",
     ]
     assert located[-1] == "4 problems found; nothing was written."
 
@@ -204,7 +219,9 @@ def test_errors_never_show_a_traceback(project: Project) -> None:
 
 
 def test_a_template_mistake_names_the_template_and_line(project: Project, capsys) -> None:
-    (project.root / "templates" / "404.html").write_text('{% extends "base.html" %}\n{% block main %}{{ nope }}{% endblock %}\n')
+    (project.root / "templates" / "404.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}{{ nope }}{% endblock %}\n'
+    )
     result = project.run("build", capsys=capsys)
     assert result.code == 1
     assert f"{project.root}/templates/404.html:2: template error: 'nope' is undefined" in result.err.splitlines()

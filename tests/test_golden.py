@@ -36,8 +36,11 @@ def test_golden_site_matches_expected_output(tmp_path: Path) -> None:
     for name, data in expected.items():
         if actual[name] != data:
             diff = difflib.unified_diff(
-                data.decode(errors="replace").splitlines(), actual[name].decode(errors="replace").splitlines(),
-                f"expected/{name}", f"actual/{name}", lineterm="",
+                data.decode(errors="replace").splitlines(),
+                actual[name].decode(errors="replace").splitlines(),
+                f"expected/{name}",
+                f"actual/{name}",
+                lineterm="",
             )
             raise AssertionError("\n".join(diff) + "\n\nregenerate with: python tests/test_golden.py")
 

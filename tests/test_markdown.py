@@ -12,8 +12,11 @@ FIXTURES = Path(__file__).parent / "fixtures" / "markdown.md"
 
 
 class FakeSite(Resolver):
-    records = {("actor", "ivo-daalder"): "/actors/ivo-daalder/", ("event", "biden-call"): "/timeline/#biden-call",
-               ("term", "nato"): "/glossary/#nato"}
+    records = {
+        ("actor", "ivo-daalder"): "/actors/ivo-daalder/",
+        ("event", "biden-call"): "/timeline/#biden-call",
+        ("term", "nato"): "/glossary/#nato",
+    }
 
     def resolve(self, kind: str, record_id: str) -> Target | None:
         url = self.records.get((kind, record_id))

@@ -20,7 +20,9 @@ def test_dates_stay_text_so_we_can_validate_them() -> None:
 
 
 def test_alias_bombs_are_refused() -> None:
-    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b]\n"
+    bomb = (
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b]\n"
+    )
     data, problems = parse_yaml(bomb, "f.yaml")
     assert data is None
     assert [p.message for p in problems] == ["YAML anchors and aliases (& and *) are not supported"]
