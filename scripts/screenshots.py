@@ -9,10 +9,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from browser import CHROMIUM, CHROMIUM_ARGS, serve_folder  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from factsite.build import BuildOptions, build_site  # noqa: E402
+
+from browser import CHROMIUM, CHROMIUM_ARGS, serve_folder  # noqa: E402
 
 SHOTS = [
     ("home.png", "", "light", {"width": 1100, "height": 900}),

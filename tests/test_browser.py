@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, require_tool, serve_folder
-from conftest import REPO
 
 from factsite.build import BuildOptions, build_site
+
+from browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, require_tool, serve_folder
+from conftest import REPO
 
 pytestmark = pytest.mark.browser
 

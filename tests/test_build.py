@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, Project, snapshot
-
 from factsite.write import MARKER
+
+from conftest import REPO, Project, snapshot
 
 
 def test_the_bundled_site_builds_and_prints_a_summary(bundled: Project, capsys) -> None:

@@ -6,9 +6,10 @@ import os
 
 import pytest
 import yaml
-from conftest import REPO
 
 from factsite.load import load_site
+
+from conftest import REPO
 
 SHARED = REPO.parent / "shared"
 SEED = SHARED / "seed" / "000_37e496aa523941b2.txt"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import Project, snapshot
 
 ACTOR = "- id: ivo-daalder\n  name: Ivo Daalder\n  kind: person\n"
