@@ -103,6 +103,13 @@ def list_of(parse_item: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]
     return parse_list
 
 
+def mapping_of_labels(value: Any) -> tuple[tuple[str, str], ...]:
+    """A mapping of id -> label, e.g. topics: {us-aid: US aid}."""
+    if not isinstance(value, dict):
+        raise FieldError(f"expected a mapping of id: label, got {_describe(value)}")
+    return tuple((parse_id(key), parse_text(label)) for key, label in value.items())
+
+
 @dataclass(frozen=True)
 class Field:
     """How one key of a record is read."""

@@ -14,6 +14,7 @@ from .fields import (
     Field,
     FieldError,
     list_of,
+    mapping_of_labels,
     parse_base_url,
     parse_bool,
     parse_date,
@@ -75,6 +76,7 @@ SITE_FIELDS = {
     "takeaways": Field(_texts),
     "figures": Field(lambda value: value),  # a list of mappings, read with FIGURE_FIELDS
     "allow_raw_html": Field(parse_bool),
+    "topics": Field(mapping_of_labels),
 }
 SOURCE_FIELDS = {
     "id": Field(parse_id, required=True),
@@ -362,7 +364,15 @@ class _Loader:
                     quote.origin.line_of("sic"),
                     f"field 'sic': {quote.sic!r} does not occur in the quote's text",
                 )
+        topics = dict(site.config.topics)
         for event in site.events:
+            for tag in event.tags if topics else ():
+                if tag not in topics:
+                    self.problems.add(
+                        event.origin.path,
+                        event.origin.line_of("tags"),
+                        f"field 'tags': unknown topic '{tag}'{_close(tag, topics)}; topics are listed in site.yaml",
+                    )
             for actor_id in event.actors:
                 need("actor", site.actor_by_id, actor_id, event.origin, "actors")
             for source_id in event.sources:

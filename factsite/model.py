@@ -259,6 +259,8 @@ class SiteConfig:
     """Numbers at a glance."""
     allow_raw_html: bool = False
     """Let raw HTML in Markdown through (off: it is shown as text)."""
+    topics: tuple[tuple[str, str], ...] = ()
+    """Timeline tag id -> label; when given, every event tag must be one of them."""
 
 
 @dataclass(frozen=True)

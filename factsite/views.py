@@ -21,6 +21,20 @@ class DateView:
 
 
 @dataclass(frozen=True)
+class TopicView:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A place that cites a source: shown on the sources page."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class SourceView:
     id: str
     title: str
@@ -30,6 +44,7 @@ class SourceView:
     note: str
     url: str
     """This source's entry on the sources page."""
+    cited_by: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,7 +81,7 @@ class EventView:
     title: str
     summary: str
     actors: tuple[ActorRef, ...]
-    tags: tuple[str, ...]
+    tags: tuple[TopicView, ...]
     sources: tuple[SourceView, ...]
     quotes: tuple[QuoteView, ...]
     url: str
@@ -105,7 +120,7 @@ class Views:
     source_by_id: dict[str, SourceView]
     terms: tuple[TermView, ...]
     term_by_id: dict[str, TermView]
-    tags: tuple[str, ...]
+    tags: tuple[TopicView, ...]
 
 
 def date_view(date: PartialDate | None) -> DateView | None:
@@ -114,10 +129,16 @@ def date_view(date: PartialDate | None) -> DateView | None:
 
 def build_views(site: Site, urls: Urls) -> Views:
     """Join the model once (linear in its size) into the views every template reads."""
-    sources = {s.id: _source_view(s, urls) for s in site.sources}
+    sources = {s.id: _source_view(s, urls, cited_by) for s, cited_by in _citations(site, urls)}
     refs = {a.id: _actor_ref(a, urls) for a in site.actors}
+    labels = dict(site.config.topics)
+    topics = {
+        tag: TopicView(tag, labels.get(tag) or tag.replace("-", " ").capitalize())
+        for event in site.events
+        for tag in event.tags
+    }
     quotes = {q.id: _quote_view(q, refs[q.speaker], sources[q.source], urls) for q in site.quotes}
-    events = {e.id: _event_view(e, refs, sources, quotes, urls) for e in site.events}
+    events = {e.id: _event_view(e, refs, sources, quotes, topics, urls) for e in site.events}
     quotes_by_actor: dict[str, list[QuoteView]] = defaultdict(list)
     for quote in quotes.values():
         quotes_by_actor[quote.speaker.id].append(quote)
@@ -142,7 +163,7 @@ def build_views(site: Site, urls: Urls) -> Views:
         for a in site.actors
     }
     terms = {t.id: _term_view(t, sources, urls) for t in site.terms}
-    tags = tuple(sorted({tag for e in site.events for tag in e.tags}))
+    tags = tuple(sorted(topics.values(), key=lambda topic: topic.label.casefold()))
     return Views(
         actors=tuple(actors.values()),
         actor_by_id=actors,
@@ -158,7 +179,24 @@ def build_views(site: Site, urls: Urls) -> Views:
     )
 
 
-def _source_view(source: Source, urls: Urls) -> SourceView:
+def _citations(site: Site, urls: Urls) -> list[tuple[Source, tuple[Citation, ...]]]:
+    """Each source with the quotes, events, terms and figures that cite it, in one pass."""
+    cited: dict[str, list[Citation]] = defaultdict(list)
+    for figure in site.config.figures:
+        cited[figure.source].append(Citation(f"Figure: {figure.value} {figure.label}", urls.url("#figures")))
+    for quote in site.quotes:
+        speaker = site.actor_by_id[quote.speaker].name
+        cited[quote.source].append(Citation(f"Quote by {speaker}", urls.url(f"quotes/#{quote.id}")))
+    for event in site.events:
+        for source_id in event.sources:
+            cited[source_id].append(Citation(f"Timeline: {event.title}", urls.url(f"timeline/#{event.id}")))
+    for term in site.terms:
+        for source_id in term.sources:
+            cited[source_id].append(Citation(f"Glossary: {term.term}", urls.url(f"glossary/#{term.id}")))
+    return [(source, tuple(cited[source.id])) for source in site.sources]
+
+
+def _source_view(source: Source, urls: Urls, cited_by: tuple[Citation, ...]) -> SourceView:
     return SourceView(
         id=source.id,
         title=source.title,
@@ -167,6 +205,7 @@ def _source_view(source: Source, urls: Urls) -> SourceView:
         external_url=source.url,
         note=source.note,
         url=urls.url(f"sources/#{source.id}"),
+        cited_by=cited_by,
     )
 
 
@@ -198,6 +237,7 @@ def _event_view(
     refs: dict[str, ActorRef],
     sources: dict[str, SourceView],
     quotes: dict[str, QuoteView],
+    topics: dict[str, TopicView],
     urls: Urls,
 ) -> EventView:
     span: DateSpan = event.date
@@ -212,7 +252,7 @@ def _event_view(
         title=event.title,
         summary=event.summary,
         actors=tuple(refs[a] for a in event.actors),
-        tags=event.tags,
+        tags=tuple(topics[tag] for tag in event.tags),
         sources=tuple(sources[s] for s in event.sources),
         quotes=tuple(quotes[q] for q in event.quotes),
         url=urls.url(f"timeline/#{event.id}"),

@@ -149,6 +149,15 @@ CASES = [
         "link records with actor:/event:/page: references or use a relative link",
     ),
     (
+        "unknown topic",
+        {
+            "site.yaml": "title: T\ntopics:\n  diplomacy: Diplomacy\n",
+            "timeline.yaml": "- id: e\n  date: 2022-01-01\n  title: T\n  tags: [diplomcy]\n",
+        },
+        "timeline.yaml:4: field 'tags': unknown topic 'diplomcy'; did you mean 'diplomacy'?; "
+        "topics are listed in site.yaml",
+    ),
+    (
         "site.yaml missing a title",
         {"site.yaml": "description: x\n"},
         "site.yaml:1: site.yaml is missing required field 'title'",
