@@ -95,6 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as error:
+        print(
+            f"error: cannot write the site: {error.strerror or error} ({error.filename or options.output_dir})",
+            file=sys.stderr,
+        )
+        return EXIT_CONTENT
     if args.command == "check":
         print(f"OK: {report.pages} pages checked in {report.seconds:.2f} s; nothing written.")
     else:

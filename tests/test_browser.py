@@ -131,6 +131,8 @@ def test_a_glossary_definition_is_revealed_by_keyboard(page: Any, base_url: str)
     assert described.startswith("The collective-defence clause")
     focused_definition = page.locator(".term-link:focus + .term-def")
     assert focused_definition.is_visible()
+    page.keyboard.press("Escape")
+    assert focused_definition.is_hidden()
 
 
 @pytest.mark.parametrize("path", PAGE_KINDS)
@@ -144,6 +146,19 @@ def test_pages_load_with_no_console_errors_and_no_third_party_requests(page: Any
     page.wait_for_load_state("networkidle")
     assert errors == [] or (path == "404.html" and all("404" in e for e in errors))
     assert all(url.startswith(base_url) for url in requests), requests
+
+
+def test_no_page_scrolls_sideways_on_a_320_px_phone(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    tab = context.new_page()
+    too_wide = {}
+    for path in PAGE_KINDS + ["timeline/?actor=joe-biden", "article-5/"]:
+        tab.goto(f"{base_url}/{path}")
+        width = tab.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            too_wide[path] = width
+    context.close()
+    assert too_wide == {}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
