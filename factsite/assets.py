@@ -21,7 +21,7 @@ class Assets:
     """Name in static/ -> output path."""
 
 
-def collect_assets(static_dir: Path | None) -> tuple[Assets, list[Problem]]:
+def collect_assets(static_dir: Path | None, hashed: bool = True) -> tuple[Assets, list[Problem]]:
     """List static files in sorted order; refuse links that lead outside static/."""
     files: dict[str, Path] = {}
     output_path_of: dict[str, str] = {}
@@ -41,7 +41,7 @@ def collect_assets(static_dir: Path | None) -> tuple[Assets, list[Problem]]:
             continue
         name = path.relative_to(static_dir).as_posix()
         output_path = "static/" + name
-        if path.suffix in HASHED_SUFFIXES:
+        if hashed and path.suffix in HASHED_SUFFIXES:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
             output_path = f"static/{name[: -len(path.suffix)]}.{digest}{path.suffix}"
         files[output_path] = path

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assets import collect_assets
 from .errors import Problems, SiteError
-from .links import check_links
-from .load import load_site
-from .render import check_page_references, render_site
+from .links import PageScan, check_links
+from .load import ParseMemo, load_site
+from .render import RenderCache, check_page_references, render_site
 from .urls import Urls
-from .write import guard_output, publish
+from .write import guard_output, publish, write_changed
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class BuildOptions:
     base_url: str | None = None
     """Overrides site.yaml's base_url (e.g. from GitHub Pages' configure step)."""
     include_drafts: bool = False
+    hash_assets: bool = True
+    """Content-hashed CSS/JS names; the preview turns this off so CSS can be swapped live."""
 
 
 @dataclass(frozen=True)
@@ -33,27 +35,57 @@ class BuildReport:
     pages: int
     files: int
     seconds: float
+    changed: tuple[str, ...] = ()
+    """Output paths written by an incremental build (the preview)."""
+
+
+@dataclass
+class Builder:
+    """Builds a site, possibly many times: the preview keeps one and reuses its caches."""
+
+    options: BuildOptions
+    render_cache: RenderCache = field(default_factory=RenderCache)
+    scan_cache: dict[bytes, PageScan] = field(default_factory=dict)
+    parse_memo: ParseMemo = field(default_factory=ParseMemo)
+    previous: dict[str, bytes] = field(default_factory=dict)
+    """Output path -> bytes of the last successful incremental build."""
+
+    def build(self, write: bool = True, incremental: bool = False) -> BuildReport:
+        """Build the site; raise SiteError with every problem, leaving the output untouched.
+
+        A normal build swaps a complete new folder in. An incremental build (the preview, which
+        owns its folder) writes only the files whose bytes changed.
+        """
+        options = self.options
+        started = time.perf_counter()
+        if write:
+            guard_output(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir])
+        try:
+            site = load_site(options.content_dir, options.include_drafts, self.parse_memo)
+        except SiteError as error:
+            if error.partial is None:
+                raise
+            raise SiteError(error.problems + check_page_references(error.partial)) from None
+        urls = Urls(options.base_url or site.config.base_url)
+        problems = Problems()
+        assets, asset_problems = collect_assets(options.static_dir, hashed=options.hash_assets)
+        problems.extend(asset_problems)
+        rendered = render_site(site, options.templates_dir, urls, assets, self.render_cache)
+        problems.extend(rendered.problems)
+        problems.extend(
+            check_links(
+                rendered.pages, assets.files, urls, rendered.markdown_sources, str(options.output_dir), self.scan_cache
+            )
+        )
+        problems.raise_if_any()
+        changed: tuple[str, ...] = ()
+        if write and incremental:
+            changed = write_changed(options.output_dir, rendered.pages, assets.files, self.previous)
+        elif write:
+            publish(options.output_dir, rendered.pages, assets.files)
+        return BuildReport(len(rendered.pages), len(assets.files), time.perf_counter() - started, changed)
 
 
 def build_site(options: BuildOptions, write: bool = True) -> BuildReport:
-    """Build the site; raise SiteError with every problem, leaving the output untouched."""
-    started = time.perf_counter()
-    if write:
-        guard_output(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir])
-    try:
-        site = load_site(options.content_dir, options.include_drafts)
-    except SiteError as error:
-        if error.partial is None:
-            raise
-        raise SiteError(error.problems + check_page_references(error.partial)) from None
-    urls = Urls(options.base_url or site.config.base_url)
-    problems = Problems()
-    assets, asset_problems = collect_assets(options.static_dir)
-    problems.extend(asset_problems)
-    rendered = render_site(site, options.templates_dir, urls, assets)
-    problems.extend(rendered.problems)
-    problems.extend(check_links(rendered.pages, assets.files, urls, rendered.markdown_sources, str(options.output_dir)))
-    problems.raise_if_any()
-    if write:
-        publish(options.output_dir, rendered.pages, assets.files)
-    return BuildReport(len(rendered.pages), len(assets.files), time.perf_counter() - started)
+    """Build once: validate everything, render, check links, then swap the new site in."""
+    return Builder(options).build(write)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Iterable
@@ -95,31 +96,48 @@ def check_links(
 def _check_one(
     href: str, page_url: str, output_path: str, urls: Urls, files: set[str], scans: dict[str, PageScan]
 ) -> str | None:
-    parts = urlsplit(href)
-    if parts.scheme in ("mailto", "tel", "data"):
-        return None
-    is_absolute = bool(parts.scheme or parts.netloc)
-    if is_absolute and (not urls.origin or f"{parts.scheme}://{parts.netloc}" != urls.origin):
-        return None  # external: not checked offline
-    if not href:
-        return "empty link: give it a target"
-    absolute_path = urlsplit(urljoin(page_url, href)).path
-    normalized = posixpath.normpath(unquote(absolute_path)) + ("/" if absolute_path.endswith("/") else "")
-    site_path = urls.site_path(normalized if normalized != "//" else "/")
-    if site_path is None:
-        return (
-            f"link {href!r} leaves the site's base path {urls.base_path}; "
-            "link records with actor:/event:/page: references or use a relative link"
-        )
+    resolved = _resolve(href, page_url, urls.base_path, urls.origin)
+    if resolved is None or resolved[0] == "error":
+        return None if resolved is None else resolved[1]
+    _, site_path, fragment = resolved
     target = site_path + "index.html" if site_path == "" or site_path.endswith("/") else site_path
     if target not in files and target + "/index.html" in files:
         target += "/index.html"
     if target not in files:
         return f"broken link {href!r}: nothing is published at {urls.url(site_path)}"
-    if parts.fragment and target in scans and unquote(parts.fragment) not in scans[target].ids:
+    if fragment and target in scans and fragment not in scans[target].ids:
         where = "this page" if target == output_path else urls.url(site_path)
-        return f"broken link {href!r}: no element with id '{unquote(parts.fragment)}' on {where}"
+        return f"broken link {href!r}: no element with id '{fragment}' on {where}"
     return None
+
+
+@functools.lru_cache(maxsize=200_000)
+def _resolve(href: str, page_url: str, base_path: str, origin: str) -> tuple[str, ...] | None:
+    """Where a link points, as ('ok', site path, fragment) or ('error', message); None if external.
+
+    Pure and cached: the same href on the same page resolves the same way in every build.
+    """
+    if not href:
+        return ("error", "empty link: give it a target")
+    if href.startswith(base_path) and "/." not in href and "%" not in href and "?" not in href:
+        path, _, fragment = href.partition("#")  # the common case: our own root-relative URLs
+        return ("ok", path[len(base_path) :], fragment)
+    parts = urlsplit(href)
+    if parts.scheme in ("mailto", "tel", "data"):
+        return None
+    is_absolute = bool(parts.scheme or parts.netloc)
+    if is_absolute and (not origin or f"{parts.scheme}://{parts.netloc}" != origin):
+        return None  # external: not checked offline
+    absolute_path = urlsplit(urljoin(page_url, href)).path
+    normalized = posixpath.normpath(unquote(absolute_path)) + ("/" if absolute_path.endswith("/") else "")
+    normalized = "/" if normalized == "//" else normalized
+    if not normalized.startswith(base_path):
+        return (
+            "error",
+            f"link {href!r} leaves the site's base path {base_path}; "
+            "link records with actor:/event:/page: references or use a relative link",
+        )
+    return ("ok", normalized[len(base_path) :], unquote(parts.fragment))
 
 
 def _line_in_markdown(page: Page, href: str, urls: Urls) -> int:

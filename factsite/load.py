@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import PartialContent, Problems, SiteError
+from .errors import PartialContent, Problem, Problems, SiteError
 from .fields import (
     ID_PATTERN,
     Field,
@@ -25,6 +25,7 @@ from .fields import (
     parse_url,
     read_fields,
 )
+from .memo import Memo
 from .model import (
     ACTOR_KINDS,
     QUOTE_KINDS,
@@ -139,9 +140,10 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL
 class _Loader:
     """One load of a content folder; collects problems instead of stopping at the first."""
 
-    def __init__(self, content_dir: Path, include_drafts: bool) -> None:
+    def __init__(self, content_dir: Path, include_drafts: bool, parsed: ParseMemo) -> None:
         self.content_dir = content_dir
         self.include_drafts = include_drafts
+        self.parsed = parsed
         self.problems = Problems()
         self.failed_ids: dict[str, set[str]] = {}
         """Ids of records that failed validation: references to them are not reported as unknown."""
@@ -197,14 +199,23 @@ class _Loader:
         self.problems.extend(problems)
         if text is None:
             return None
-        data, problems = parse_yaml(text, shown)
+        data, problems = self.parse(text, shown, 1)
         self.problems.extend(problems)
         if data is None and not problems:
             self.problems.add(shown, 1, "file is empty; add records or delete the file")
         return data
 
+    def parse(self, text: str, shown: str, first_line: int) -> tuple[Any, list[Problem]]:
+        return self.parsed.get((shown, text, first_line), lambda: parse_yaml(text, shown, first_line))
+
     def is_inside_content(self, path: Path) -> bool:
-        """Refuse symlinks that lead out of the content folder."""
+        """Refuse symlinks that lead out of the content folder.
+
+        Files come from the content folder's own listing (which does not descend into linked
+        folders), so only a file that is itself a link needs resolving.
+        """
+        if not path.is_symlink():
+            return True
         try:
             path.resolve().relative_to(self.content_dir.resolve())
         except ValueError:
@@ -317,7 +328,7 @@ class _Loader:
         if not match:
             self.problems.add(shown, 1, "page must start with front matter: a '---' line, 'title: ...', then '---'")
             return None
-        meta, problems = parse_yaml(match.group(1) or "", shown, first_line=2)
+        meta, problems = self.parse(match.group(1) or "", shown, 2)
         self.problems.extend(problems)
         if problems:
             return None
@@ -389,6 +400,14 @@ def _close(ref: str, ids: dict[str, Any]) -> str:
     return f"; did you mean '{match[0]}'?" if match else ""
 
 
-def load_site(content_dir: Path, include_drafts: bool = False) -> Site:
+ParseMemo = Memo[tuple[str, str, int], tuple[Any, list[Problem]]]
+"""Parsed YAML by (file, text, first line): lets the preview skip re-parsing unchanged files."""
+
+
+def load_site(content_dir: Path, include_drafts: bool = False, parsed: ParseMemo | None = None) -> Site:
     """Read and validate everything under `content_dir`; raise SiteError listing every problem."""
-    return _Loader(content_dir, include_drafts).load()
+    memo = parsed if parsed is not None else ParseMemo()
+    try:
+        return _Loader(content_dir, include_drafts, memo).load()
+    finally:
+        memo.end_build()

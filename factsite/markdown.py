@@ -24,6 +24,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+from markupsafe import Markup
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -52,10 +53,15 @@ class Resolver:
     def embed(self, kind: str, record_id: str) -> str | None:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def embed_fingerprint(self, kind: str, record_id: str) -> object:
+        """Something equal whenever `embed` would return the same HTML; cheaper to compute."""
+        return self.embed(kind, record_id)
+
 
 @dataclass
 class RenderResult:
-    html: str
+    html: Markup
+    """Safe HTML; the same object while cached, so its hash is computed once."""
     problems: list[tuple[int, str]]
     """(line, message), lines counted from the start of the Markdown body."""
 
@@ -72,10 +78,63 @@ def make_markdown(allow_raw_html: bool) -> MarkdownIt:
     return md
 
 
-def render_markdown(md: MarkdownIt, text: str, resolver: Resolver) -> RenderResult:
-    env: dict[str, Any] = {"resolver": resolver, "problems": [], "term_count": 0}
-    html = md.render(text, env)
-    return RenderResult(html, env["problems"])
+class _RecordingResolver(Resolver):
+    """Passes lookups through and remembers them, so a cached render can be re-validated."""
+
+    def __init__(self, inner: Resolver) -> None:
+        self.inner = inner
+        self.lookups: list[tuple[str, str, str, object]] = []
+
+    def resolve(self, kind: str, record_id: str) -> Target | None:
+        target = self.inner.resolve(kind, record_id)
+        self.lookups.append(("resolve", kind, record_id, target))
+        return target
+
+    def embed(self, kind: str, record_id: str) -> str | None:
+        self.lookups.append(("embed_fingerprint", kind, record_id, self.inner.embed_fingerprint(kind, record_id)))
+        return self.inner.embed(kind, record_id)
+
+
+@dataclass(frozen=True)
+class _CachedRender:
+    result: RenderResult
+    lookups: tuple[tuple[str, str, str, object], ...]
+
+
+class MarkdownCache:
+    """Rendered Markdown by source text, reused while every record it referenced still resolves
+    the same way. Entries not used by the latest build are dropped at `end_build`."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[bool, str], _CachedRender] = {}
+        self._used: dict[tuple[bool, str], _CachedRender] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def end_build(self) -> None:
+        self._entries, self._used = self._used, {}
+
+
+def render_markdown(md: MarkdownIt, text: str, resolver: Resolver, cache: MarkdownCache | None = None) -> RenderResult:
+    """Render one page's Markdown; with a cache, an unchanged page whose references still resolve
+    to the same targets is not parsed again."""
+    key = (bool(md.options["html"]), text)
+    if cache is not None:
+        cached = cache._entries.get(key)
+        if cached is not None and all(
+            getattr(resolver, operation)(kind, record_id) == result
+            for operation, kind, record_id, result in cached.lookups
+        ):
+            cache.hits += 1
+            cache._used[key] = cached
+            return cached.result
+        cache.misses += 1
+    recorder = _RecordingResolver(resolver)
+    env: dict[str, Any] = {"resolver": recorder, "problems": [], "term_count": 0}
+    result = RenderResult(Markup(md.render(text, env)), env["problems"])
+    if cache is not None:
+        cache._used[key] = _CachedRender(result, tuple(recorder.lookups))
+    return result
 
 
 def _embed_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,12 +12,48 @@ from markupsafe import Markup
 
 from .assets import Assets
 from .errors import PartialContent, Problem, SiteError
-from .markdown import Resolver, Target, make_markdown, render_markdown
+from .markdown import MarkdownCache, Resolver, Target, make_markdown, render_markdown
+from .memo import Memo
 from .model import Page, Site
 from .urls import Urls, output_file
 from .views import Views, build_views, date_view
 
 GENERATED_SECTIONS = ("actors", "timeline", "quotes", "glossary", "sources", "static")
+
+
+@dataclass(frozen=True)
+class Sections:
+    """Which generated sections exist (navigation shows only those)."""
+
+    timeline: bool
+    actors: bool
+    quotes: bool
+    glossary: bool
+    sources: bool
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """Site-wide settings every template sees."""
+
+    title: str
+    description: str
+    language: str
+    publisher: str
+    as_of: Any
+    as_of_label: str
+    has: Sections
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """An explainer page in listings and previous/next links: no body, so body edits stay local."""
+
+    slug: str
+    title: str
+    description: str
+    url: str
+    draft: bool
 
 
 @dataclass(frozen=True)
@@ -34,6 +71,17 @@ class PageView:
 
 
 @dataclass
+class RenderCache:
+    """What a repeated build (the preview) may reuse: compiled templates and rendered Markdown."""
+
+    markdown: MarkdownCache = field(default_factory=MarkdownCache)
+    pages: Memo[tuple[str, str, str], bytes] = field(default_factory=Memo)
+    """Page bytes by (template, digest of shared context and templates, digest of page context)."""
+    environment: jinja2.Environment | None = None
+    environment_key: tuple[object, ...] = ()
+
+
+@dataclass
 class Rendered:
     """The rendered site, and for each page the Markdown file it came from (for link errors)."""
 
@@ -45,8 +93,9 @@ class Rendered:
 
 
 class _SiteResolver(Resolver):
-    def __init__(self, site: Site, views: Views, urls: Urls, env: jinja2.Environment) -> None:
+    def __init__(self, site: Site, views: Views, urls: Urls, env: jinja2.Environment, templates_state: object) -> None:
         self.site, self.views, self.urls, self.env = site, views, urls, env
+        self.templates_state = templates_state
 
     def resolve(self, kind: str, record_id: str) -> Target | None:
         views = self.views
@@ -74,6 +123,10 @@ class _SiteResolver(Resolver):
             return None
         return self.env.get_template(f"_{kind}.html").render({kind: record, "heading_level": 3})
 
+    def embed_fingerprint(self, kind: str, record_id: str) -> object:
+        record = (self.views.quote_by_id if kind == "quote" else self.views.event_by_id).get(record_id)
+        return (self.templates_state, repr(record))
+
 
 def make_environment(templates_dir: Path, urls: Urls, assets: Assets) -> jinja2.Environment:
     """Strict and escaped: a missing variable is an error, every value is HTML-escaped."""
@@ -94,13 +147,15 @@ def make_environment(templates_dir: Path, urls: Urls, assets: Assets) -> jinja2.
     return env
 
 
-def render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets) -> Rendered:
+def render_site(
+    site: Site, templates_dir: Path, urls: Urls, assets: Assets, cache: RenderCache | None = None
+) -> Rendered:
     """Render every page; problems (unknown references, URL clashes) are collected, not raised.
 
     A template mistake becomes a SiteError naming the template file and line.
     """
     try:
-        return _render_site(site, templates_dir, urls, assets)
+        return _render_site(site, templates_dir, urls, assets, cache or RenderCache())
     except jinja2.TemplateSyntaxError as error:
         where = error.filename or str(templates_dir / (error.name or "?"))
         raise SiteError([Problem(where, error.lineno, f"template error: {error.message}")]) from None
@@ -124,17 +179,22 @@ def _template_position(error: BaseException, templates_dir: Path) -> tuple[str, 
     return position
 
 
-def _render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets) -> Rendered:
-    env = make_environment(templates_dir, urls, assets)
+def _render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets, cache: RenderCache) -> Rendered:
+    key = (templates_dir.resolve(), urls.base_path, urls.origin, tuple(sorted(assets.output_path_of.items())))
+    if cache.environment is None or cache.environment_key != key:
+        # The loader re-checks template files' mtimes, so a kept environment still sees edits.
+        cache.environment, cache.environment_key = make_environment(templates_dir, urls, assets), key
+    env, env_key = cache.environment, cache.environment_key
     views = build_views(site, urls)
-    resolver = _SiteResolver(site, views, urls, env)
+    templates_state = _templates_state(templates_dir)
+    resolver = _SiteResolver(site, views, urls, env, templates_state)
     md = make_markdown(site.config.allow_raw_html)
     result = Rendered()
     config = site.config
 
     page_views: dict[str, PageView] = {}
     for page in site.pages:
-        rendered = render_markdown(md, page.body, resolver)
+        rendered = render_markdown(md, page.body, resolver, cache.markdown)
         for line, message in rendered.problems:
             result.problems.append(Problem(page.origin.path, page.body_line + line - 1, message))
         page_views[page.slug] = PageView(
@@ -142,42 +202,51 @@ def _render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets) ->
             title=page.title,
             description=page.description,
             url=urls.url("" if page.slug == "index" else f"{page.slug}/"),
-            html=Markup(rendered.html),
+            html=rendered.html,
             draft=page.draft,
             date=date_view(page.date),
             updated=date_view(page.updated),
         )
-    explainers = [view for slug, view in page_views.items() if slug != "index"]
-
-    common = {
-        "site": {
-            "title": config.title,
-            "description": config.description,
-            "language": config.language,
-            "publisher": config.publisher,
-            "as_of": date_view(config.as_of),
-            "as_of_label": config.as_of_label,
-            "has": {
-                "timeline": bool(views.events),
-                "actors": bool(views.actors),
-                "quotes": bool(views.quotes),
-                "glossary": bool(views.terms),
-                "sources": bool(views.sources),
-            },
-        },
-        "explainers": explainers,
-    }
+    explainers = tuple(
+        PageLink(view.slug, view.title, view.description, view.url, view.draft)
+        for slug, view in page_views.items()
+        if slug != "index"
+    )
+    site_view = SiteView(
+        title=config.title,
+        description=config.description,
+        language=config.language,
+        publisher=config.publisher,
+        as_of=date_view(config.as_of),
+        as_of_label=config.as_of_label,
+        has=Sections(
+            timeline=bool(views.events),
+            actors=bool(views.actors),
+            quotes=bool(views.quotes),
+            glossary=bool(views.terms),
+            sources=bool(views.sources),
+        ),
+    )
+    common = {"site": site_view, "explainers": explainers}
+    # Pages are cached by a digest of everything they are rendered from. repr() of our frozen
+    # view dataclasses spells out every field, so equal digests mean equal inputs; anything with
+    # an identity-based repr just never hits. The shared part is digested once per build.
+    common_digest = _digest(common, templates_state, env_key)
 
     def emit(site_path: str, template: str, title: str, description: str = "", **context: Any) -> None:
-        html = env.get_template(template).render(
-            common,
-            title=title,
-            description=description or config.description,
-            current=site_path,
-            canonical=urls.absolute(site_path),
+        variables = {
+            "title": title,
+            "description": description or config.description,
+            "current": site_path,
+            "canonical": urls.absolute(site_path),
             **context,
-        )
-        result.pages[output_file(site_path)] = html.encode("utf-8")
+        }
+
+        def render() -> bytes:
+            return env.get_template(template).render({**common, **variables}).encode("utf-8")
+
+        key = (template, common_digest, _digest(variables))
+        result.pages[output_file(site_path)] = cache.pages.get(key, render)
 
     home_intro = page_views.get("index")
     emit(
@@ -206,11 +275,11 @@ def _render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets) ->
     if views.terms:
         emit("glossary/", "glossary.html", "Glossary", terms=views.terms)
     if views.sources:
-        emit("sources/", "sources.html", "Sources", sources=views.sources)
+        emit("sources/", "sources.html", "Sources", sources=views.sources, citations=views.citations)
 
     claimed = {path.split("/", 1)[0] for path in result.pages} | set(GENERATED_SECTIONS)
-    for index, page_view in enumerate(explainers):
-        page = site.page_by_slug[page_view.slug]
+    for index, link in enumerate(explainers):
+        page = site.page_by_slug[link.slug]
         if page.slug in claimed:
             result.problems.append(
                 Problem(
@@ -223,14 +292,27 @@ def _render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets) ->
             "page.html",
             page.title,
             page.description,
-            page=page_view,
+            page=page_views[page.slug],
             previous=explainers[index - 1] if index > 0 else None,
             next=explainers[index + 1] if index + 1 < len(explainers) else None,
         )
         result.markdown_sources[output_file(f"{page.slug}/")] = page
     if home_intro is not None:
         result.markdown_sources["index.html"] = site.page_by_slug["index"]
+    cache.markdown.end_build()
+    cache.pages.end_build()
     return result
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _templates_state(templates_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every template file's name, mtime and size: a cached page is reused only while they hold."""
+    return tuple(
+        (path.as_posix(), path.stat().st_mtime_ns, path.stat().st_size) for path in sorted(templates_dir.rglob("*"))
+    )
 
 
 class _DeclaredIdResolver(Resolver):

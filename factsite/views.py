@@ -44,7 +44,6 @@ class SourceView:
     note: str
     url: str
     """This source's entry on the sources page."""
-    cited_by: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +120,8 @@ class Views:
     terms: tuple[TermView, ...]
     term_by_id: dict[str, TermView]
     tags: tuple[TopicView, ...]
+    citations: dict[str, tuple[Citation, ...]]
+    """Source id -> what cites it (kept out of SourceView, which is embedded everywhere)."""
 
 
 def date_view(date: PartialDate | None) -> DateView | None:
@@ -129,7 +130,7 @@ def date_view(date: PartialDate | None) -> DateView | None:
 
 def build_views(site: Site, urls: Urls) -> Views:
     """Join the model once (linear in its size) into the views every template reads."""
-    sources = {s.id: _source_view(s, urls, cited_by) for s, cited_by in _citations(site, urls)}
+    sources = {s.id: _source_view(s, urls) for s in site.sources}
     refs = {a.id: _actor_ref(a, urls) for a in site.actors}
     labels = dict(site.config.topics)
     topics = {
@@ -176,10 +177,11 @@ def build_views(site: Site, urls: Urls) -> Views:
         terms=tuple(terms.values()),
         term_by_id=terms,
         tags=tags,
+        citations=_citations(site, urls),
     )
 
 
-def _citations(site: Site, urls: Urls) -> list[tuple[Source, tuple[Citation, ...]]]:
+def _citations(site: Site, urls: Urls) -> dict[str, tuple[Citation, ...]]:
     """Each source with the quotes, events, terms and figures that cite it, in one pass."""
     cited: dict[str, list[Citation]] = defaultdict(list)
     for figure in site.config.figures:
@@ -193,10 +195,10 @@ def _citations(site: Site, urls: Urls) -> list[tuple[Source, tuple[Citation, ...
     for term in site.terms:
         for source_id in term.sources:
             cited[source_id].append(Citation(f"Glossary: {term.term}", urls.url(f"glossary/#{term.id}")))
-    return [(source, tuple(cited[source.id])) for source in site.sources]
+    return {source.id: tuple(cited[source.id]) for source in site.sources}
 
 
-def _source_view(source: Source, urls: Urls, cited_by: tuple[Citation, ...]) -> SourceView:
+def _source_view(source: Source, urls: Urls) -> SourceView:
     return SourceView(
         id=source.id,
         title=source.title,
@@ -205,7 +207,6 @@ def _source_view(source: Source, urls: Urls, cited_by: tuple[Citation, ...]) -> 
         external_url=source.url,
         note=source.note,
         url=urls.url(f"sources/#{source.id}"),
-        cited_by=cited_by,
     )
 
 

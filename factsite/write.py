@@ -58,6 +58,39 @@ def publish(output_dir: Path, pages: dict[str, bytes], files: dict[str, Path]) -
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def write_changed(
+    output_dir: Path, pages: dict[str, bytes], files: dict[str, Path], previous: dict[str, bytes]
+) -> tuple[str, ...]:
+    """Bring a folder this process owns (the preview's) up to date, touching only what changed.
+
+    `previous` (output path -> bytes, updated in place) is what the folder holds; empty means
+    read it from disk. Returns the output paths written or removed.
+    """
+    output_dir.mkdir(parents=True, exist_ok=True)
+    wanted = dict(pages)
+    for output_path, source in files.items():
+        wanted[output_path] = source.read_bytes()
+    baseline = previous or {
+        path.relative_to(output_dir).as_posix(): path.read_bytes()
+        for path in sorted(output_dir.rglob("*"))
+        if path.is_file() and path.name != MARKER
+    }
+    changed = []
+    for output_path in sorted(wanted):
+        if baseline.get(output_path) != wanted[output_path]:
+            destination = _inside(output_dir, output_path)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(wanted[output_path])
+            changed.append(output_path)
+    for output_path in sorted(set(baseline) - set(wanted)):
+        _inside(output_dir, output_path).unlink(missing_ok=True)
+        changed.append(output_path)
+    (output_dir / MARKER).write_text("Preview built by factsite.\n")
+    previous.clear()
+    previous.update(wanted)
+    return tuple(changed)
+
+
 def remove_leftovers(output_dir: Path) -> None:
     """Delete staging folders that an interrupted build left beside the output."""
     parent = output_dir.resolve().parent
