@@ -13,6 +13,7 @@ from .errors import UsageError
 
 MARKER = ".factsite-build"
 """Written into every output folder; only a folder holding it may be replaced."""
+MARKER_TEXT = "Built by factsite; this whole folder is replaced on each build.\n"
 _RENAME_EXCHANGE = 2
 
 
@@ -50,7 +51,7 @@ def publish(output_dir: Path, pages: dict[str, bytes], files: dict[str, Path]) -
             destination = _inside(staging, output_path)
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(files[output_path], destination)
-        (staging / MARKER).write_text("Built by factsite; this whole folder is replaced on each build.\n")
+        (staging / MARKER).write_text(MARKER_TEXT)
         os.chmod(staging, 0o755)
         _swap_in(staging, output_dir.resolve())
     finally:
@@ -83,9 +84,14 @@ def write_changed(
             destination.write_bytes(wanted[output_path])
             changed.append(output_path)
     for output_path in sorted(set(baseline) - set(wanted)):
-        _inside(output_dir, output_path).unlink(missing_ok=True)
+        stale = _inside(output_dir, output_path)
+        stale.unlink(missing_ok=True)
         changed.append(output_path)
-    (output_dir / MARKER).write_text("Preview built by factsite.\n")
+        for folder in stale.parents:
+            if folder == output_dir or any(folder.iterdir()):
+                break
+            folder.rmdir()
+    (output_dir / MARKER).write_text(MARKER_TEXT)
     previous.clear()
     previous.update(wanted)
     return tuple(changed)
