@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem
+from .files import list_files
 
 HASHED_SUFFIXES = (".css", ".js")
 
@@ -25,20 +26,10 @@ def collect_assets(static_dir: Path | None, hashed: bool = True) -> tuple[Assets
     """List static files in sorted order; refuse links that lead outside static/."""
     files: dict[str, Path] = {}
     output_path_of: dict[str, str] = {}
-    problems: list[Problem] = []
     if static_dir is None or not static_dir.is_dir():
-        return Assets(files, output_path_of), problems
-    root = static_dir.resolve()
-    for path in sorted(static_dir.rglob("*")):
-        if path.is_dir():
-            continue
-        try:
-            path.resolve().relative_to(root)
-        except ValueError:
-            problems.append(
-                Problem(str(path), 1, "is a link to a file outside the static folder; copy the file in instead")
-            )
-            continue
+        return Assets(files, output_path_of), []
+    paths, problems = list_files(static_dir)
+    for path in paths:
         name = path.relative_to(static_dir).as_posix()
         output_path = "static/" + name
         if hashed and path.suffix in HASHED_SUFFIXES:

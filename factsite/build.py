@@ -60,15 +60,14 @@ class Builder:
         started = time.perf_counter()
         if write:
             guard_output(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir])
+        assets, asset_problems = collect_assets(options.static_dir, hashed=options.hash_assets)
         try:
             site = load_site(options.content_dir, options.include_drafts, self.parse_memo)
         except SiteError as error:
-            if error.partial is None:
-                raise
-            raise SiteError(error.problems + check_page_references(error.partial)) from None
+            references = check_page_references(error.partial) if error.partial else []
+            raise SiteError(error.problems + references + asset_problems) from None
         urls = Urls(options.base_url or site.config.base_url)
         problems = Problems()
-        assets, asset_problems = collect_assets(options.static_dir, hashed=options.hash_assets)
         problems.extend(asset_problems)
         rendered = render_site(site, options.templates_dir, urls, assets, self.render_cache)
         problems.extend(rendered.problems)

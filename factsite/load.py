@@ -25,6 +25,7 @@ from .fields import (
     parse_url,
     read_fields,
 )
+from .files import list_files
 from .memo import Memo
 from .model import (
     ACTOR_KINDS,
@@ -43,6 +44,13 @@ from .model import (
 from .yamlfile import Mapping, parse_yaml, read_text
 
 T = TypeVar("T")
+
+
+def parse_language(value: Any) -> str:
+    text = parse_text(value)
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", text):
+        raise FieldError(f"{text!r} is not a language tag such as 'en', 'en-GB' or 'uk'")
+    return text
 
 
 def _choice(*allowed: str) -> Callable[[Any], str]:
@@ -67,7 +75,7 @@ FIGURE_FIELDS = {
 SITE_FIELDS = {
     "title": Field(parse_text, required=True),
     "description": Field(parse_text),
-    "language": Field(parse_text),
+    "language": Field(parse_language),
     "base_url": Field(parse_base_url),
     "as_of": Field(parse_date),
     "as_of_label": Field(parse_text),
@@ -301,7 +309,9 @@ class _Loader:
             return []
         pages: list[Page] = []
         claimed: dict[str, str] = {}
-        for path in sorted(pages_dir.rglob("*.md")):
+        paths, problems = list_files(pages_dir, ".md")
+        self.problems.extend(problems)
+        for path in paths:
             page = self.load_page(path)
             if page is None or (page.draft and not self.include_drafts):
                 continue
@@ -326,14 +336,20 @@ class _Loader:
             return None
         match = _FRONT_MATTER.match(text)
         if not match:
-            self.problems.add(shown, 1, "page must start with front matter: a '---' line, 'title: ...', then '---'")
+            if re.match(r"---[ \t]*(\n|\Z)", text):
+                self.problems.add(shown, 1, "front matter is not closed: end it with a '---' line")
+            else:
+                self.problems.add(shown, 1, "page must start with front matter: a '---' line, 'title: ...', then '---'")
             return None
         meta, problems = self.parse(match.group(1) or "", shown, 2)
         self.problems.extend(problems)
         if problems:
             return None
+        if meta is None:
+            self.problems.add(shown, 1, "front matter is empty; it needs at least 'title: ...'")
+            return None
         if not isinstance(meta, Mapping):
-            self.problems.add(shown, 1, "front matter must be a mapping of fields (title: ...)")
+            self.problems.add(shown, 2, "front matter must be a mapping of fields (title: ...), not a list or a value")
             return None
         values = read_fields(meta, PAGE_FIELDS, "front matter", lambda ln, msg: self.problems.add(shown, ln, msg))
         if values is None:

@@ -47,6 +47,14 @@ class _ContentLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     line_offset = 0
     """Added to every recorded line: front matter starts below the file's first line."""
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Locate the values PyYAML rejects with plain exceptions (an explicit !!timestamp that
+        is not a date, an !!int that is not a number...)."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as error:
+            raise _BadValue(str(error), node.start_mark.line + 1 + self.line_offset) from None
+
     def construct_mapping_with_lines(self, node: yaml.MappingNode) -> Mapping:
         mapping = Mapping()
         mapping.line = node.start_mark.line + 1 + self.line_offset
@@ -67,6 +75,11 @@ _ContentLoader.add_constructor(
     "tag:yaml.org,2002:map",
     _ContentLoader.construct_mapping_with_lines,
 )
+
+
+class _BadValue(Exception):
+    def __init__(self, message: str, line: int) -> None:
+        self.message, self.line = message, line
 
 
 class _DuplicateKey(Exception):
@@ -111,6 +124,8 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, list
         return None, [Problem(shown_as, line, f"invalid YAML: {what}")]
     except yaml.YAMLError as error:
         return None, [Problem(shown_as, first_line, f"invalid YAML: {error}")]
+    except _BadValue as error:
+        return None, [Problem(shown_as, error.line, f"invalid YAML value: {error.message}")]
     except _DuplicateKey as error:
         return None, [Problem(shown_as, error.line, f"key '{error.key}' appears twice")]
     except RecursionError:

@@ -1,0 +1,368 @@
+"""Hostile input, crashes and misuse: a safe site or a clean refusal, and nothing lost."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from preview import running_preview
+
+from factsite.build import BuildOptions, build_site
+from factsite.errors import SiteError
+
+from conftest import REPO, Project, snapshot
+
+# -- every bad input is a clean error ---------------------------------------------------------
+
+CLEAN_ERRORS = [
+    ("unterminated front matter", "pages/a.md", "---\ntitle: A\nbody\n", "pages/a.md:1: front matter is not closed"),
+    ("empty front matter", "pages/a.md", "---\n---\nbody\n", "pages/a.md:1: front matter is empty"),
+    (
+        "front matter that is a list",
+        "pages/a.md",
+        "---\n- a\n- b\n---\n",
+        "pages/a.md:2: front matter must be a mapping",
+    ),
+    (
+        "front matter that is a value",
+        "pages/a.md",
+        "---\njust text\n---\n",
+        "pages/a.md:2: front matter must be a mapping",
+    ),
+    ("empty page", "pages/a.md", "", "pages/a.md:1: page must start with front matter"),
+    ("empty YAML file", "actors.yaml", "", "actors.yaml:1: file is empty"),
+    ("comments-only YAML file", "actors.yaml", "# nothing\n", "actors.yaml:1: file is empty"),
+    ("top-level scalar", "timeline.yaml", "just a sentence\n", "timeline.yaml:1: timeline.yaml must be a list"),
+    ("a list item that is a scalar", "timeline.yaml", "- hello\n", "timeline.yaml:1: event #1 must be a mapping"),
+    (
+        "explicit bad timestamp",
+        "sources.yaml",
+        "- id: s\n  title: T\n  publisher: P\n  date: !!timestamp 2022-02-30\n",
+        "sources.yaml:4: invalid YAML value: day is out of range for month",
+    ),
+    (
+        "impossible date in front matter",
+        "pages/a.md",
+        "---\ntitle: A\nupdated: 2023-02-29\n---\n",
+        "pages/a.md:3: field 'updated': 2023-02-29 is not a real date: February 2023 has 28 days",
+    ),
+    ("deep nesting", "actors.yaml", "- id: a\n  name: " + "[" * 100 + "]" * 100 + "\n", "actors.yaml:"),
+    ("alias bomb", "actors.yaml", "- &a {id: a, name: A, kind: person}\n- *a\n", "YAML anchors and aliases"),
+    (
+        "python object tag",
+        "actors.yaml",
+        "- !!python/object/apply:os.system [ls]\n",
+        "could not determine a constructor",
+    ),
+    (
+        "javascript URL",
+        "sources.yaml",
+        "- id: s\n  title: T\n  publisher: P\n  url: javascript:alert(1)\n",
+        "sources.yaml:4: field 'url': 'javascript:alert(1)' is not an http(s) URL",
+    ),
+    ("language with markup", "site.yaml", 'title: T\nlanguage: en" onload="x\n', "site.yaml:2: field 'language':"),
+    ("tab-indented YAML", "actors.yaml", "- id: a\n\tname: A\n", "actors.yaml:2: invalid YAML"),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [c[1:] for c in CLEAN_ERRORS], ids=[c[0] for c in CLEAN_ERRORS])
+def test_bad_input_is_a_clean_error(project: Project, name: str, text: str, expected: str) -> None:
+    project.write(name, text)
+    result = project.run_subprocess("build")
+    assert result.code == 1, result.err
+    assert "Traceback" not in result.err
+    assert any(
+        line.startswith(f"{project.content}/{expected}") or expected in line for line in result.err.splitlines()
+    ), result.err
+
+
+def test_text_that_is_not_utf8_is_a_clean_error(project: Project) -> None:
+    (project.content / "pages").mkdir()
+    (project.content / "pages" / "a.md").write_bytes(b"---\ntitle: A\n---\nna\xefve\n")
+    result = project.run_subprocess("build")
+    assert result.code == 1 and f"{project.content}/pages/a.md:4: file is not valid UTF-8 text" in result.err
+
+
+def test_oversized_files_are_refused(project: Project) -> None:
+    project.write("glossary.yaml", "# " + "x" * (3 * 1024 * 1024) + "\n")
+    result = project.run_subprocess("build")
+    assert result.code == 1 and "glossary.yaml:1: file is larger than 2 MiB; split it up" in result.err
+
+
+# -- a BOM and CRLF line endings are fine -------------------------------------------------------
+
+
+def test_bom_and_crlf_build_the_same_site(bundled: Project, tmp_path: Path, capsys) -> None:
+    assert bundled.run("build", capsys=capsys).code == 0
+    expected = snapshot(bundled.out)
+    for path in bundled.content.rglob("*"):
+        if path.is_file():
+            path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    assert bundled.run("build", capsys=capsys).code == 0
+    assert snapshot(bundled.out) == expected
+
+
+# -- nothing injected ---------------------------------------------------------------------------
+
+HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>{{ 7*7 }}{% raw %}'
+
+
+class _LiveParts(HTMLParser):
+    """What a browser would act on: script elements, event-handler attributes, script URLs."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "script" and not re.fullmatch(r"/static/[\w.]+\.js", values.get("src") or ""):
+            self.found.append(f"<script {values}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag} {name}={value!r}")
+            if name in ("href", "src", "action", "formaction", "cite") and re.match(
+                r"\s*(javascript|vbscript|data):", (value or "").replace("\t", "").replace("\n", ""), re.IGNORECASE
+            ):
+                self.found.append(f"{tag} {name}={value!r}")
+
+
+def assert_inert(out: Path) -> None:
+    """No live script but ours, no event handlers, no script URLs, on any page."""
+    for page in sorted(out.rglob("*.html")):
+        parser = _LiveParts()
+        parser.feed(page.read_text())
+        assert parser.found == [], page
+
+
+def test_hostile_text_in_every_field_stays_text(project: Project, capsys) -> None:
+    project.write(
+        "site.yaml", f"title: '{HOSTILE}'\ndescription: '{HOSTILE}'\nquestion: '{HOSTILE}'\ntakeaways: ['{HOSTILE}']\n"
+    )
+    project.write("sources.yaml", f"- id: s\n  title: '{HOSTILE}'\n  publisher: '{HOSTILE}'\n  note: '{HOSTILE}'\n")
+    project.write(
+        "actors.yaml",
+        f"- id: a\n  name: '{HOSTILE}'\n  kind: person\n  role: '{HOSTILE}'\n"
+        f"  summary: '{HOSTILE}'\n  aliases: ['{HOSTILE}']\n",
+    )
+    project.write(
+        "quotes.yaml",
+        f"- id: q\n  speaker: a\n  text: '{HOSTILE}'\n  source: s\n  context: '{HOSTILE}'\n"
+        f"  note: '{HOSTILE}'\n  sic: 'alert(1)'\n",
+    )
+    project.write(
+        "timeline.yaml",
+        f"- id: e\n  date: 2022-01-01\n  title: '{HOSTILE}'\n  summary: '{HOSTILE}'\n"
+        "  actors: [a]\n  quotes: [q]\n  sources: [s]\n",
+    )
+    project.write("glossary.yaml", f"- id: t\n  term: '{HOSTILE}'\n  definition: '{HOSTILE}'\n")
+    project.write(
+        "pages/p.md",
+        f"---\ntitle: '{HOSTILE}'\n---\n\n{HOSTILE}\n\n[x](term:t) [y](javascript:alert(3)) "
+        "<javascript:alert(4)> [z](JaVaScRiPt:alert(5)) ![i](javascript:alert(6))\n\n::quote[q]\n",
+    )
+    result = project.run("build", capsys=capsys)
+    assert result.code == 0, result.err
+    assert_inert(project.out)
+    assert "{{ 7*7 }}" in project.page("p/index.html")
+
+
+def test_raw_html_passes_only_when_the_site_opts_in(project: Project, capsys) -> None:
+    project.write("pages/p.md", "---\ntitle: P\n---\n\n<mark>marked</mark>\n")
+    assert project.run("build", capsys=capsys).code == 0
+    assert "&lt;mark&gt;marked&lt;/mark&gt;" in project.page("p/index.html")
+    project.write("site.yaml", "title: T\nallow_raw_html: true\n")
+    assert project.run("build", capsys=capsys).code == 0
+    assert "<mark>marked</mark>" in project.page("p/index.html")
+
+
+# -- nothing escapes ----------------------------------------------------------------------------
+
+
+def test_links_out_of_the_content_and_static_folders_are_refused(project: Project, tmp_path: Path, capsys) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: Secret\n---\nprivate\n")
+    (project.content / "pages").mkdir()
+    (project.content / "pages" / "evil.md").symlink_to(secret)
+    (project.content / "pages" / "evil-folder").symlink_to(tmp_path)
+    (project.root / "static" / "passwd").symlink_to("/etc/passwd")
+    result = project.run("build", capsys=capsys)
+    assert result.code == 1
+    assert f"{project.content}/pages/evil.md:1: is a link to a file outside" in result.err
+    assert f"{project.content}/pages/evil-folder:1: is a link to a folder outside" in result.err
+    assert f"{project.root}/static/passwd:1: is a link to a file outside" in result.err
+    assert not project.out.exists()
+
+
+@pytest.mark.parametrize("slug", ["../escape", "/etc", "a/b", "UPPER", "dot.dot", "sp ace"])
+def test_slugs_that_could_escape_are_rejected(project: Project, slug: str, capsys) -> None:
+    project.write("pages/a.md", f"---\ntitle: A\nslug: '{slug}'\n---\n")
+    result = project.run("build", capsys=capsys)
+    assert result.code == 1 and "field 'slug':" in result.err
+
+
+def test_odd_file_names_are_rejected_not_published(project: Project, capsys) -> None:
+    project.write("pages/Über uns.md", "---\ntitle: A\n---\n")
+    result = project.run("build", capsys=capsys)
+    assert result.code == 1 and "does not make a valid URL" in result.err
+
+
+# -- crash-safe -----------------------------------------------------------------------------------
+
+
+def test_killing_builds_at_random_moments_never_damages_the_published_site(tmp_path: Path) -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    from corpus import make_corpus
+
+    root = tmp_path / "project"
+    make_corpus(300, root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "static", root / "static")
+    command = [sys.executable, str(REPO / "build.py")]
+    subprocess.run(command, cwd=root, check=True, capture_output=True)
+    published = snapshot(root / "_site")
+    rng = random.Random(20220124)
+    for _ in range(6):
+        page = root / "content" / "pages" / "page-1.md"
+        page.write_text(page.read_text() + "\nAnother line.\n")
+        process = subprocess.Popen(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 3.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        now = snapshot(root / "_site")
+        if now != published:  # the build finished and swapped in: it must be complete
+            subprocess.run(command + ["check"], cwd=root, check=True, capture_output=True)
+            assert set(now) >= {"index.html", "404.html", "timeline/index.html", ".factsite-build"}
+            published = now
+    subprocess.run(command, cwd=root, check=True, capture_output=True)
+    assert not list(root.glob("._site.tmp-*")), "leftovers of killed builds are cleaned up by the next build"
+
+
+# -- reproducible ---------------------------------------------------------------------------------
+
+
+def test_file_times_do_not_change_the_output(bundled: Project, capsys) -> None:
+    assert bundled.run("build", capsys=capsys).code == 0
+    first = snapshot(bundled.out)
+    for index, path in enumerate(sorted(bundled.root.rglob("*"))):
+        if path.is_file() and "_site" not in path.parts:
+            os.utime(path, (1_000_000_000 + index, 1_000_000_000 + index * 7))
+    env_before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1"
+    try:
+        assert bundled.run("build", capsys=capsys).code == 0
+    finally:
+        if env_before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH")
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = env_before
+    assert snapshot(bundled.out) == first
+
+
+# -- preview server ---------------------------------------------------------------------------
+
+
+def test_serving_beyond_loopback_needs_host_and_warns(bundled: Project) -> None:
+    with running_preview(bundled, "--host", "0.0.0.0"):
+        time.sleep(0.2)
+    log = (bundled.root / "serve.log").read_text()
+    assert "warning: serving on 0.0.0.0: other machines can see the preview" in log
+
+
+# -- property-based ---------------------------------------------------------------------------
+
+FUZZ_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def build_or_refuse(project: Project) -> None:
+    options = BuildOptions(project.content, project.root / "templates", project.root / "static", project.out)
+    try:
+        build_site(options, write=True)
+    except SiteError as error:
+        assert error.problems and all(problem.line >= 1 for problem in error.problems)
+        return
+    assert_inert(project.out)
+
+
+yaml_text = st.one_of(
+    st.text(max_size=300),
+    st.lists(
+        st.sampled_from(
+            [
+                "- id: a\n",
+                "  name: A\n",
+                "  kind: person\n",
+                "  role: '<b>x</b>'\n",
+                "  date: 2022-02-30\n",
+                "- &x [1]\n",
+                "- *x\n",
+                "  aliases: [",
+                "]\n",
+                "\t",
+                ": :\n",
+                "  summary: {{ x }}\n",
+                "---\n",
+                "  affiliation: b\n",
+                "- id: ../x\n",
+                "\ufeff",
+                "\r\n",
+                "  name: !!binary AAAA\n",
+            ]
+        ),
+        max_size=12,
+    ).map("".join),
+)
+markdown_text = st.lists(
+    st.sampled_from(
+        [
+            "# h\n",
+            "[a](javascript:x)",
+            "<script>x</script>",
+            "[b](actor:a)",
+            "::quote[q]\n",
+            "[c](term:z)",
+            "{{ 1+1 }}",
+            "<img src=x onerror=y>",
+            "| a |\n|---|\n| b |\n",
+            "[d](../x/)",
+            "*",
+            "`",
+            "\n\n",
+            "[e](/abs/)",
+            "<a href='javascript:x'>",
+            "&#106;avascript:",
+            "[f](<javascript:x>)",
+        ]
+    ),
+    max_size=15,
+).map("".join)
+
+
+@FUZZ_SETTINGS
+@given(text=yaml_text)
+def test_arbitrary_yaml_builds_safely_or_fails_cleanly(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    project = Project(tmp_path_factory.mktemp("fuzz"))
+    project.write("site.yaml", "title: T\n")
+    (project.content / "actors.yaml").write_text(text, encoding="utf-8", errors="surrogatepass")
+    build_or_refuse(project)
+
+
+@FUZZ_SETTINGS
+@given(body=markdown_text)
+def test_arbitrary_markdown_builds_safely_or_fails_cleanly(tmp_path_factory: pytest.TempPathFactory, body: str) -> None:
+    project = Project(tmp_path_factory.mktemp("fuzz"))
+    project.write("site.yaml", "title: T\n")
+    project.write("actors.yaml", "- id: a\n  name: A\n  kind: person\n")
+    project.write("pages/p.md", "---\ntitle: P\n---\n" + body + "\n")
+    build_or_refuse(project)
