@@ -21,10 +21,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
+from conftest import Project  # noqa: E402
 from corpus import make_corpus  # noqa: E402
 from preview import LiveReloadClient, running_preview  # noqa: E402
-
-from conftest import Project  # noqa: E402
 
 
 def measure(project: Project, page: Path, trials: int) -> list[float]:

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from preview import running_preview
 
 from factsite.build import BuildOptions, build_site
 from factsite.errors import SiteError
 
 from conftest import REPO, Project, snapshot
+from preview import running_preview
 
 # -- every bad input is a clean error ---------------------------------------------------------
 

@@ -7,11 +7,11 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from preview import edit
 
 from factsite.build import Builder, BuildOptions, build_site
 
 from conftest import Project, snapshot
+from preview import edit
 
 
 def options_for(project: Project, out: Path) -> BuildOptions:

@@ -7,11 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
-from preview import LiveReloadClient, edit, fetch, free_port, running_preview
 
 from factsite.cli import main
 
 from conftest import Project
+from preview import LiveReloadClient, edit, fetch, free_port, running_preview
 
 
 def test_an_edit_reaches_the_browser(bundled: Project) -> None:
