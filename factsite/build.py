@@ -11,6 +11,7 @@ from .errors import Problems, SiteError
 from .links import PageScan, check_links
 from .load import ParseMemo, load_site
 from .render import RenderCache, check_page_references, render_site
+from .search import index_site
 from .urls import Urls
 from .write import guard_output, publish, write_changed
 
@@ -28,6 +29,8 @@ class BuildOptions:
     include_drafts: bool = False
     hash_assets: bool = True
     """Content-hashed CSS/JS names; the preview turns this off so CSS can be swapped live."""
+    search: bool = True
+    """Build the Pagefind search index (published builds only; `--no-search` turns it off)."""
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,8 @@ class Builder:
         urls = Urls(options.base_url or site.config.base_url)
         problems = Problems()
         problems.extend(asset_problems)
-        rendered = render_site(site, options.templates_dir, urls, assets, self.render_cache)
+        search = options.search and write and not incremental
+        rendered = render_site(site, options.templates_dir, urls, assets, self.render_cache, search)
         problems.extend(rendered.problems)
         problems.extend(
             check_links(
@@ -81,8 +85,12 @@ class Builder:
         if write and incremental:
             changed = write_changed(options.output_dir, rendered.pages, assets.files, self.previous)
         elif write:
-            publish(options.output_dir, rendered.pages, assets.files)
-        return BuildReport(len(rendered.pages), len(assets.files), time.perf_counter() - started, changed)
+            language = site.config.language
+            finish = (lambda folder: index_site(folder, language)) if search else None
+            publish(options.output_dir, rendered.pages, assets.files, finish)
+        html_pages = sum(1 for path in rendered.pages if path.endswith(".html"))
+        other_files = len(rendered.pages) - html_pages + len(assets.files)
+        return BuildReport(html_pages, other_files, time.perf_counter() - started, changed)
 
 
 def build_site(options: BuildOptions, write: bool = True) -> BuildReport:

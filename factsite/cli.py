@@ -41,6 +41,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="Validate everything, render, check links, then swap the new site in atomically.",
     )
     _add_paths(build)
+    build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index (faster)")
     check = commands.add_parser(
         "check",
         help="validate content and links; write nothing",
@@ -66,6 +67,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         output_dir=args.out,
         base_url=args.base_url,
         include_drafts=args.drafts,
+        search=not getattr(args, "no_search", False),
     )
 
 

@@ -46,6 +46,13 @@ from .yamlfile import Mapping, parse_yaml, read_text
 T = TypeVar("T")
 
 
+def parse_domain(value: Any) -> str:
+    text = parse_text(value).lower()
+    if not re.fullmatch(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", text):
+        raise FieldError(f"{text!r} is not a domain name such as 'explainer.example.org' (no https://, no path)")
+    return text
+
+
 def parse_language(value: Any) -> str:
     text = parse_text(value)
     if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", text):
@@ -86,6 +93,8 @@ SITE_FIELDS = {
     "figures": Field(lambda value: value),  # a list of mappings, read with FIGURE_FIELDS
     "allow_raw_html": Field(parse_bool),
     "topics": Field(mapping_of_labels),
+    "custom_domain": Field(parse_domain),
+    "social_image": Field(parse_text),
 }
 SOURCE_FIELDS = {
     "id": Field(parse_id, required=True),
@@ -252,7 +261,7 @@ class _Loader:
         if values is None:
             return None
         values["figures"] = tuple(figures)
-        return SiteConfig(origin=Origin(shown, data.line), **values)
+        return SiteConfig(origin=Origin(shown, data.line, dict(data.key_lines)), **values)
 
     def load_records(self, name: str, spec: dict[str, Field], what: str, make: Callable[..., T]) -> list[T]:
         path = self.content_dir / f"{name}.yaml"

@@ -259,6 +259,10 @@ class SiteConfig:
     """Numbers at a glance."""
     allow_raw_html: bool = False
     """Let raw HTML in Markdown through (off: it is shown as text)."""
+    custom_domain: str = ""
+    """A domain of your own for GitHub Pages: written to CNAME."""
+    social_image: str = ""
+    """File in static/ used as the share image (Open Graph, Twitter)."""
     topics: tuple[tuple[str, str], ...] = ()
     """Timeline tag id -> label; when given, every event tag must be one of them."""
 

@@ -10,15 +10,17 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from . import data, feeds, structured
 from .assets import Assets
 from .errors import PartialContent, Problem, SiteError
+from .feeds import Listed
 from .markdown import MarkdownCache, Resolver, Target, make_markdown, render_markdown
 from .memo import Memo
-from .model import Page, Site
+from .model import Page, PartialDate, Site
 from .urls import Urls, output_file
 from .views import Views, build_views, date_view
 
-GENERATED_SECTIONS = ("actors", "timeline", "quotes", "glossary", "sources", "static")
+GENERATED_SECTIONS = ("actors", "timeline", "quotes", "glossary", "sources", "static", "embed", "data", "pagefind")
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,13 @@ class SiteView:
     as_of: Any
     as_of_label: str
     has: Sections
+    search: bool
+    """Whether the Pagefind index is built, so templates show the search box."""
+    social_image: str
+    """Absolute URL of the share image, or ''."""
+    favicon: str
+    feed: str
+    """URL of the Atom feed, or '' when none is written."""
 
 
 @dataclass(frozen=True)
@@ -148,14 +157,19 @@ def make_environment(templates_dir: Path, urls: Urls, assets: Assets) -> jinja2.
 
 
 def render_site(
-    site: Site, templates_dir: Path, urls: Urls, assets: Assets, cache: RenderCache | None = None
+    site: Site,
+    templates_dir: Path,
+    urls: Urls,
+    assets: Assets,
+    cache: RenderCache | None = None,
+    search: bool = False,
 ) -> Rendered:
     """Render every page; problems (unknown references, URL clashes) are collected, not raised.
 
     A template mistake becomes a SiteError naming the template file and line.
     """
     try:
-        return _render_site(site, templates_dir, urls, assets, cache or RenderCache())
+        return _render_site(site, templates_dir, urls, assets, cache or RenderCache(), search)
     except jinja2.TemplateSyntaxError as error:
         where = error.filename or str(templates_dir / (error.name or "?"))
         raise SiteError([Problem(where, error.lineno, f"template error: {error.message}")]) from None
@@ -179,7 +193,9 @@ def _template_position(error: BaseException, templates_dir: Path) -> tuple[str, 
     return position
 
 
-def _render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets, cache: RenderCache) -> Rendered:
+def _render_site(
+    site: Site, templates_dir: Path, urls: Urls, assets: Assets, cache: RenderCache, search: bool
+) -> Rendered:
     key = (templates_dir.resolve(), urls.base_path, urls.origin, tuple(sorted(assets.output_path_of.items())))
     if cache.environment is None or cache.environment_key != key:
         # The loader re-checks template files' mtimes, so a kept environment still sees edits.
@@ -212,6 +228,15 @@ def _render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets, ca
         for slug, view in page_views.items()
         if slug != "index"
     )
+    social_image = assets.output_path_of.get(config.social_image) if config.social_image else None
+    if config.social_image and social_image is None:
+        result.problems.append(
+            Problem(
+                config.origin.path,
+                config.origin.line_of("social_image"),
+                f"field 'social_image': {config.social_image!r} is not a file in the static folder",
+            )
+        )
     site_view = SiteView(
         title=config.title,
         description=config.description,
@@ -226,19 +251,40 @@ def _render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets, ca
             glossary=bool(views.terms),
             sources=bool(views.sources),
         ),
+        search=search,
+        social_image=urls.absolute(social_image) if social_image else "",
+        favicon=urls.url(assets.output_path_of["favicon.svg"]) if "favicon.svg" in assets.output_path_of else "",
+        feed=urls.url("feed.xml") if urls.origin else "",
     )
     common = {"site": site_view, "explainers": explainers}
     # Pages are cached by a digest of everything they are rendered from. repr() of our frozen
     # view dataclasses spells out every field, so equal digests mean equal inputs; anything with
     # an identity-based repr just never hits. The shared part is digested once per build.
     common_digest = _digest(common, templates_state, env_key)
+    listed: list[Listed] = []
+    newest = max(_content_dates(site), default=None, key=lambda d: d.sort_key)
 
-    def emit(site_path: str, template: str, title: str, description: str = "", **context: Any) -> None:
+    def emit(
+        site_path: str,
+        template: str,
+        title: str,
+        description: str = "",
+        *,
+        lastmod: PartialDate | None = None,
+        og_type: str = "website",
+        jsonld: dict[str, Any] | None = None,
+        indexed: bool = True,
+        feed_key: str = "",
+        **context: Any,
+    ) -> None:
         variables = {
             "title": title,
             "description": description or config.description,
             "current": site_path,
             "canonical": urls.absolute(site_path),
+            "og_type": og_type,
+            "jsonld": jsonld,
+            "indexed": indexed,
             **context,
         }
 
@@ -247,35 +293,108 @@ def _render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets, ca
 
         key = (template, common_digest, _digest(variables))
         result.pages[output_file(site_path)] = cache.pages.get(key, render)
+        if indexed:
+            listed.append(Listed(site_path, title, description, lastmod, "page" if feed_key else "", feed_key))
 
     home_intro = page_views.get("index")
     emit(
         "",
         "home.html",
         config.title,
+        lastmod=newest,
+        jsonld=structured.website(config.title, config.description, config.language, config.publisher, urls),
         intro=home_intro,
         question=config.question,
         answer=config.answer,
         takeaways=config.takeaways,
-        figures=[(f, views.source_by_id[f.source]) for f in config.figures],
+        figures=tuple((f, views.source_by_id[f.source]) for f in config.figures),
     )
-    emit("404.html", "404.html", "Page not found")
+    emit("404.html", "404.html", "Page not found", indexed=False)
     if views.actors:
-        emit("actors/", "actors.html", "Who's who", actors=views.actors)
+        emit("actors/", "actors.html", "Who's who", lastmod=config.as_of, actors=views.actors)
         for actor in views.actors:
-            emit(actor.ref.url[len(urls.base_path) :], "actor.html", actor.ref.name, actor.ref.role, actor=actor)
+            latest = max(
+                (site.event_by_id[e.id].date.latest for e in actor.events),
+                default=config.as_of,
+                key=lambda d: d.sort_key if d else (0, 0, 0),
+            )
+            emit(
+                actor.ref.url[len(urls.base_path) :],
+                "actor.html",
+                actor.ref.name,
+                actor.ref.role,
+                lastmod=latest,
+                og_type="profile" if actor.ref.kind == "person" else "website",
+                jsonld=structured.actor(actor, urls),
+                actor=actor,
+            )
     if views.events:
         years: dict[int, list[Any]] = {}
         for event in views.events:
             years.setdefault(event.year, []).append(event)
-        filter_actors = sorted({a for e in views.events for a in e.actors}, key=lambda a: a.name)
-        emit("timeline/", "timeline.html", "Timeline", years=years, filter_actors=filter_actors, tags=views.tags)
+        filter_actors = tuple(sorted({a for e in views.events for a in e.actors}, key=lambda a: a.name))
+        emit(
+            "timeline/",
+            "timeline.html",
+            "Timeline",
+            lastmod=site.events[-1].date.latest,
+            jsonld=structured.graph([structured.event(e, urls, brief=True) for e in views.events]),
+            years=years,
+            filter_actors=filter_actors,
+            tags=views.tags,
+        )
+        for event_model in site.events:
+            listed.append(
+                Listed(
+                    f"timeline/#{event_model.id}",
+                    event_model.title,
+                    event_model.summary,
+                    event_model.date.latest,
+                    "event",
+                    event_model.id,
+                )
+            )
+            emit(
+                f"embed/event/{event_model.id}/",
+                "embed.html",
+                event_model.title,
+                event_model.summary,
+                indexed=False,
+                jsonld=structured.event(views.event_by_id[event_model.id], urls),
+                event=views.event_by_id[event_model.id],
+                quote=None,
+            )
     if views.quotes:
-        emit("quotes/", "quotes.html", "Who said what", quotes=views.quotes)
+        emit(
+            "quotes/",
+            "quotes.html",
+            "Who said what",
+            lastmod=max((q.date for q in site.quotes if q.date), default=config.as_of, key=lambda d: d.sort_key),
+            jsonld=structured.graph([structured.quotation(q, urls) for q in views.quotes]),
+            quotes=views.quotes,
+        )
+        for quote in views.quotes:
+            emit(
+                f"embed/quote/{quote.id}/",
+                "embed.html",
+                f"{quote.speaker.name}: “{quote.text}”",
+                quote.context,
+                indexed=False,
+                jsonld=structured.quotation(quote, urls),
+                quote=quote,
+                event=None,
+            )
     if views.terms:
-        emit("glossary/", "glossary.html", "Glossary", terms=views.terms)
+        emit("glossary/", "glossary.html", "Glossary", lastmod=config.as_of, terms=views.terms)
     if views.sources:
-        emit("sources/", "sources.html", "Sources", sources=views.sources, citations=views.citations)
+        emit(
+            "sources/",
+            "sources.html",
+            "Sources",
+            lastmod=config.as_of,
+            sources=views.sources,
+            citations=views.citations,
+        )
 
     claimed = {path.split("/", 1)[0] for path in result.pages} | set(GENERATED_SECTIONS)
     for index, link in enumerate(explainers):
@@ -287,11 +406,26 @@ def _render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets, ca
                 )
             )
             continue
+        page_url = urls.absolute(f"{page.slug}/")
+        modified = page.updated or page.date or config.as_of
         emit(
             f"{page.slug}/",
             "page.html",
             page.title,
             page.description,
+            lastmod=modified,
+            og_type="article",
+            jsonld=structured.article(
+                page.title,
+                page.description,
+                page_url,
+                page.date.iso if page.date else None,
+                page.updated.iso if page.updated else None,
+                config.title,
+                config.publisher,
+                urls,
+            ),
+            feed_key=page.slug,
             page=page_views[page.slug],
             previous=explainers[index - 1] if index > 0 else None,
             next=explainers[index + 1] if index + 1 < len(explainers) else None,
@@ -299,9 +433,38 @@ def _render_site(site: Site, templates_dir: Path, urls: Urls, assets: Assets, ca
         result.markdown_sources[output_file(f"{page.slug}/")] = page
     if home_intro is not None:
         result.markdown_sources["index.html"] = site.page_by_slug["index"]
+    result.pages.update(_machine_readable(site, urls, listed))
     cache.markdown.end_build()
     cache.pages.end_build()
     return result
+
+
+def _content_dates(site: Site) -> list[PartialDate]:
+    """Every date the content states: the newest one dates the home page (never the clock)."""
+    dates = [e.date.latest for e in site.events] + [q.date for q in site.quotes if q.date]
+    dates += [d for p in site.pages for d in (p.date, p.updated) if d]
+    return dates + ([site.config.as_of] if site.config.as_of else [])
+
+
+def _machine_readable(site: Site, urls: Urls, listed: list[Listed]) -> dict[str, bytes]:
+    """Data exports always; sitemap, robots.txt and feed when the base URL names a host (they
+    need absolute URLs); CNAME for a custom domain."""
+    files = {
+        "data/explainer.json": data.explainer_json(site, urls),
+        "data/explainer.schema.json": data.explainer_schema(urls),
+    }
+    if site.events:
+        files["data/timeline.json"] = data.timelinejs_json(site, urls)
+    if urls.origin:
+        pages_only = [entry for entry in listed if entry.feed_kind != "event"]
+        files["sitemap.xml"] = feeds.sitemap(pages_only, urls)
+        files["robots.txt"] = feeds.robots_txt(urls)
+        feed_entries = [entry for entry in listed if entry.feed_kind]
+        config = site.config
+        files["feed.xml"] = feeds.atom_feed(feed_entries, config.title, config.description, config.publisher, urls)
+    if site.config.custom_domain:
+        files["CNAME"] = (site.config.custom_domain + "\n").encode()
+    return files
 
 
 def _digest(*parts: object) -> str:

@@ -7,6 +7,7 @@ import ctypes.util
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from .errors import UsageError
@@ -36,8 +37,14 @@ def guard_output(output_dir: Path, source_dirs: list[Path]) -> None:
             )
 
 
-def publish(output_dir: Path, pages: dict[str, bytes], files: dict[str, Path]) -> None:
-    """Write pages and copy files into a temporary sibling, then swap it in as `output_dir`."""
+def publish(
+    output_dir: Path,
+    pages: dict[str, bytes],
+    files: dict[str, Path],
+    finish: Callable[[Path], None] | None = None,
+) -> None:
+    """Write pages and copy files into a temporary sibling, run `finish` on it (the search
+    index), then swap it in as `output_dir`."""
     parent = output_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(output_dir)
@@ -51,6 +58,8 @@ def publish(output_dir: Path, pages: dict[str, bytes], files: dict[str, Path]) -
             destination = _inside(staging, output_path)
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(files[output_path], destination)
+        if finish is not None:
+            finish(staging)
         (staging / MARKER).write_text(MARKER_TEXT)
         os.chmod(staging, 0o755)
         _swap_in(staging, output_dir.resolve())

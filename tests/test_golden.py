@@ -21,7 +21,7 @@ GOLDEN = HERE / "golden"
 
 
 def build_golden(out: Path) -> None:
-    build_site(BuildOptions(GOLDEN / "content", REPO / "templates", REPO / "static", out))
+    build_site(BuildOptions(GOLDEN / "content", REPO / "templates", REPO / "static", out, search=False))
 
 
 def files(folder: Path) -> dict[str, bytes]:

@@ -127,7 +127,8 @@ class _LiveParts(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag == "script" and not re.fullmatch(r"/static/[\w.]+\.js", values.get("src") or ""):
+        is_ours = re.fullmatch(r"/static/[\w.]+\.js", values.get("src") or "")
+        if tag == "script" and not is_ours and values.get("type") != "application/ld+json":
             self.found.append(f"<script {values}>")
         for name, value in attrs:
             if name.startswith("on"):

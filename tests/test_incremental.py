@@ -22,6 +22,7 @@ def options_for(project: Project, out: Path) -> BuildOptions:
         output_dir=out,
         hash_assets=False,
         include_drafts=True,
+        search=False,
     )
 
 
@@ -60,6 +61,8 @@ def test_editing_a_quote_rewrites_the_pages_that_show_it(bundled: Project, build
         "quotes/index.html",
         "actors/ivo-daalder/index.html",
         "will-the-us-fight/index.html",  # embeds the quote
+        "embed/quote/daalder-no-escalation-scenario/index.html",
+        "data/explainer.json",
     }
     assert_same_as_clean_build(builder, tmp_path)
 
