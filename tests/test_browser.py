@@ -65,6 +65,39 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture(scope="module")
+def project_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The explainer as a GitHub Pages project site: built for /explainer/, served only there."""
+    root = tmp_path_factory.mktemp("project-site")
+    base = "https://example.github.io/explainer/"
+    build_site(BuildOptions(REPO / "content", REPO / "templates", REPO / "static", root / "explainer", base_url=base))
+    with serve_folder(root) as url:
+        yield url + "/explainer/"
+
+
+def test_search_finds_the_right_page_under_the_base_path(page: Any, project_site: str) -> None:
+    page.goto(project_site + "article-5/")
+    page.fill("#search-input", "Javelin")
+    first = page.locator("#search-results li a").first
+    first.wait_for()
+    hrefs = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
+    assert all(href.startswith("/explainer/") for href in hrefs), hrefs
+    titles = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.textContent)")
+    assert "Glossary" in " ".join(titles) or "How we got here" in " ".join(titles), titles
+    assert page.locator("#search-results li p mark").count() > 0  # excerpts with the hit marked
+    first.click()
+    page.wait_for_load_state()
+    assert page.url.startswith(project_site)
+
+
+def test_without_javascript_the_search_box_is_hidden(browser: Any, project_site: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(project_site)
+    assert tab.locator("#site-search").is_hidden()
+    context.close()
+
+
 def visible_event_ids(page: Any) -> list[str]:
     return page.eval_on_selector_all(".timeline > li:not([hidden])", "items => items.map(i => i.id)")
 
