@@ -53,6 +53,15 @@ def sentence(rng: random.Random, n: int = 12) -> str:
     return " ".join(words).capitalize() + "."
 
 
+def _two_actors(i: int, n_actors: int) -> str:
+    """Two different actors for event i (one when there is only one)."""
+    first = i % n_actors
+    if n_actors == 1:
+        return f"actor-{first}"
+    second = (first + 1 + (i * 7) % (n_actors - 1)) % n_actors
+    return f"actor-{first}, actor-{second}"
+
+
 def make_corpus(n_pages: int, out: Path) -> None:
     """Write content/ for an N-page site into out (site.yaml, data files, pages/)."""
     rng = random.Random(n_pages)
@@ -87,7 +96,7 @@ def make_corpus(n_pages: int, out: Path) -> None:
     (out / "timeline.yaml").write_text(
         "".join(
             f"- id: event-{i}\n  date: {2014 + i % 8}-{i % 12 + 1:02d}-{i % 28 + 1:02d}\n  title: Event {i}\n"
-            f"  summary: {sentence(rng, 20)}\n  actors: [actor-{i % n_actors}, actor-{(i * 7 + 1) % n_actors}]\n"
+            f"  summary: {sentence(rng, 20)}\n  actors: [{_two_actors(i, n_actors)}]\n"
             f"  tags: [topic-{i % 5}]\n  sources: [source-{i % n_sources}]\n  quotes: [quote-{i % n_quotes}]\n"
             for i in range(n_events)
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from .assets import collect_assets
 from .errors import Problems, SiteError
 from .links import PageScan, check_links
 from .load import ParseMemo, load_site
-from .render import RenderCache, check_page_references, render_site
+from .render import Progress, RenderCache, check_page_references, render_site
 from .search import index_site
 from .urls import Urls
 from .write import guard_output, publish, write_changed
@@ -31,6 +32,8 @@ class BuildOptions:
     """Content-hashed CSS/JS names; the preview turns this off so CSS can be swapped live."""
     search: bool = True
     """Build the Pagefind search index (published builds only; `--no-search` turns it off)."""
+    workers: int = field(default_factory=lambda: min(os.cpu_count() or 1, 4))
+    """Processes rendering Markdown in parallel (used only when many pages need rendering)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class Builder:
     previous: dict[str, bytes] = field(default_factory=dict)
     """Output path -> bytes of the last successful incremental build."""
 
-    def build(self, write: bool = True, incremental: bool = False) -> BuildReport:
+    def build(self, write: bool = True, incremental: bool = False, progress: Progress | None = None) -> BuildReport:
         """Build the site; raise SiteError with every problem, leaving the output untouched.
 
         A normal build swaps a complete new folder in. An incremental build (the preview, which
@@ -73,8 +76,12 @@ class Builder:
         problems = Problems()
         problems.extend(asset_problems)
         search = options.search and write and not incremental
-        rendered = render_site(site, options.templates_dir, urls, assets, self.render_cache, search)
+        rendered = render_site(
+            site, options.templates_dir, urls, assets, self.render_cache, search, options.workers, progress
+        )
         problems.extend(rendered.problems)
+        if progress is not None:
+            progress("Checking links", len(rendered.pages), len(rendered.pages))
         problems.extend(
             check_links(
                 rendered.pages, assets.files, urls, rendered.markdown_sources, str(options.output_dir), self.scan_cache
@@ -85,6 +92,8 @@ class Builder:
         if write and incremental:
             changed = write_changed(options.output_dir, rendered.pages, assets.files, self.previous)
         elif write:
+            if progress is not None:
+                progress("Writing and indexing" if search else "Writing", len(rendered.pages), len(rendered.pages))
             language = site.config.language
             finish = (lambda folder: index_site(folder, language)) if search else None
             publish(options.output_dir, rendered.pages, assets.files, finish)
@@ -93,6 +102,6 @@ class Builder:
         return BuildReport(html_pages, other_files, time.perf_counter() - started, changed)
 
 
-def build_site(options: BuildOptions, write: bool = True) -> BuildReport:
+def build_site(options: BuildOptions, write: bool = True, progress: Progress | None = None) -> BuildReport:
     """Build once: validate everything, render, check links, then swap the new site in."""
-    return Builder(options).build(write)
+    return Builder(options).build(write, progress=progress)

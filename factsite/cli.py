@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,6 +12,27 @@ from .build import BuildOptions, build_site
 from .errors import SiteError, UsageError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class TerminalProgress:
+    """A one-line progress display on a terminal, shown only once a build has run for a second;
+    it goes to stdout, so it never mixes with the problems on stderr."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = False
+
+    def __call__(self, step: str, done: int, total: int) -> None:
+        if time.monotonic() - self.started < 1.0:
+            return
+        sys.stdout.write(f"\r\033[K{step}: {done:,} of {total:,}")
+        sys.stdout.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stdout.write("\r\033[K")
+            sys.stdout.flush()
 
 
 def _add_paths(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +48,7 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=Path("_site"), metavar="DIR", help="output folder (default: _site)")
     parser.add_argument("--base-url", metavar="URL", help="where the site is published; overrides site.yaml's base_url")
     parser.add_argument("--drafts", action="store_true", help="include pages marked 'draft: true'")
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -86,7 +109,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .serve import serve
 
             return serve(options, host=args.host, port=args.port)
-        report = build_site(options, write=args.command == "build")
+        progress = TerminalProgress() if sys.stdout.isatty() and not args.quiet else None
+        try:
+            report = build_site(options, write=args.command == "build", progress=progress)
+        finally:
+            if progress is not None:
+                progress.clear()
     except SiteError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -103,6 +131,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_CONTENT
+    if args.quiet:
+        return EXIT_OK
     if args.command == "check":
         print(f"OK: {report.pages} pages checked in {report.seconds:.2f} s; nothing written.")
     else:

@@ -12,6 +12,7 @@ Syntax on top of CommonMark (+ tables, strikethrough, footnotes, heading anchors
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -115,19 +116,66 @@ class MarkdownCache:
         self._entries, self._used = self._used, {}
 
 
+PARALLEL_MINIMUM = 200
+"""Render in worker processes only when at least this many pages need it: below that, starting
+the workers costs more than it saves."""
+_forked: tuple[MarkdownIt, Resolver] | None = None
+"""What forked workers render with: inherited from the parent, never pickled."""
+
+
+def _render_in_worker(text: str) -> tuple[str, list[tuple[int, str]], tuple[tuple[str, str, str, object], ...]]:
+    assert _forked is not None
+    md, resolver = _forked
+    recorder = _RecordingResolver(resolver)
+    env: dict[str, Any] = {"resolver": recorder, "problems": [], "term_count": 0}
+    html = md.render(text, env)
+    return html, env["problems"], tuple(recorder.lookups)
+
+
+def render_many(
+    md: MarkdownIt, texts: list[str], resolver: Resolver, cache: MarkdownCache, workers: int
+) -> list[RenderResult]:
+    """Render many pages, reusing the cache and spreading the rest over `workers` processes."""
+    global _forked
+    results: list[RenderResult | None] = [_cached(md, text, resolver, cache) for text in texts]
+    missing = [index for index, result in enumerate(results) if result is None]
+    if workers > 1 and len(missing) >= PARALLEL_MINIMUM and "fork" in multiprocessing.get_all_start_methods():
+        _forked = (md, resolver)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                rendered = pool.map(_render_in_worker, [texts[i] for i in missing], chunksize=16)
+        finally:
+            _forked = None
+        for index, (html, problems, lookups) in zip(missing, rendered, strict=True):
+            result = RenderResult(Markup(html), problems)
+            cache._used[(bool(md.options["html"]), texts[index])] = _CachedRender(result, lookups)
+            results[index] = result
+    else:
+        for index in missing:
+            results[index] = render_markdown(md, texts[index], resolver, cache)
+    return [result for result in results if result is not None]
+
+
+def _cached(md: MarkdownIt, text: str, resolver: Resolver, cache: MarkdownCache) -> RenderResult | None:
+    key = (bool(md.options["html"]), text)
+    cached = cache._used.get(key) or cache._entries.get(key)
+    if cached is not None and all(
+        getattr(resolver, operation)(kind, record_id) == result for operation, kind, record_id, result in cached.lookups
+    ):
+        cache.hits += 1
+        cache._used[key] = cached
+        return cached.result
+    return None
+
+
 def render_markdown(md: MarkdownIt, text: str, resolver: Resolver, cache: MarkdownCache | None = None) -> RenderResult:
     """Render one page's Markdown; with a cache, an unchanged page whose references still resolve
     to the same targets is not parsed again."""
     key = (bool(md.options["html"]), text)
     if cache is not None:
-        cached = cache._entries.get(key)
-        if cached is not None and all(
-            getattr(resolver, operation)(kind, record_id) == result
-            for operation, kind, record_id, result in cached.lookups
-        ):
-            cache.hits += 1
-            cache._used[key] = cached
-            return cached.result
+        hit = _cached(md, text, resolver, cache)
+        if hit is not None:
+            return hit
         cache.misses += 1
     recorder = _RecordingResolver(resolver)
     env: dict[str, Any] = {"resolver": recorder, "problems": [], "term_count": 0}

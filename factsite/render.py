@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,14 @@ from . import data, feeds, structured
 from .assets import Assets
 from .errors import PartialContent, Problem, SiteError
 from .feeds import Listed
-from .markdown import MarkdownCache, Resolver, Target, make_markdown, render_markdown
+from .markdown import MarkdownCache, Resolver, Target, make_markdown, render_many, render_markdown
 from .memo import Memo
 from .model import Page, PartialDate, Site
 from .urls import Urls, output_file
 from .views import Views, build_views, date_view
+
+Progress = Callable[[str, int, int], None]
+"""Called as (step, done, total) while rendering, for a progress display."""
 
 GENERATED_SECTIONS = ("actors", "timeline", "quotes", "glossary", "sources", "static", "embed", "data", "pagefind")
 
@@ -163,13 +167,15 @@ def render_site(
     assets: Assets,
     cache: RenderCache | None = None,
     search: bool = False,
+    workers: int = 1,
+    progress: Progress | None = None,
 ) -> Rendered:
     """Render every page; problems (unknown references, URL clashes) are collected, not raised.
 
     A template mistake becomes a SiteError naming the template file and line.
     """
     try:
-        return _render_site(site, templates_dir, urls, assets, cache or RenderCache(), search)
+        return _render_site(site, templates_dir, urls, assets, cache or RenderCache(), search, workers, progress)
     except jinja2.TemplateSyntaxError as error:
         where = error.filename or str(templates_dir / (error.name or "?"))
         raise SiteError([Problem(where, error.lineno, f"template error: {error.message}")]) from None
@@ -194,7 +200,14 @@ def _template_position(error: BaseException, templates_dir: Path) -> tuple[str, 
 
 
 def _render_site(
-    site: Site, templates_dir: Path, urls: Urls, assets: Assets, cache: RenderCache, search: bool
+    site: Site,
+    templates_dir: Path,
+    urls: Urls,
+    assets: Assets,
+    cache: RenderCache,
+    search: bool,
+    workers: int,
+    progress: Progress | None,
 ) -> Rendered:
     key = (templates_dir.resolve(), urls.base_path, urls.origin, tuple(sorted(assets.output_path_of.items())))
     if cache.environment is None or cache.environment_key != key:
@@ -209,8 +222,10 @@ def _render_site(
     config = site.config
 
     page_views: dict[str, PageView] = {}
-    for page in site.pages:
-        rendered = render_markdown(md, page.body, resolver, cache.markdown)
+    if progress is not None:
+        progress("Rendering Markdown", 0, len(site.pages))
+    bodies = render_many(md, [page.body for page in site.pages], resolver, cache.markdown, workers)
+    for page, rendered in zip(site.pages, bodies, strict=True):
         for line, message in rendered.problems:
             result.problems.append(Problem(page.origin.path, page.body_line + line - 1, message))
         page_views[page.slug] = PageView(
@@ -262,6 +277,7 @@ def _render_site(
     # an identity-based repr just never hits. The shared part is digested once per build.
     common_digest = _digest(common, templates_state, env_key)
     listed: list[Listed] = []
+    expected_pages = 6 + len(site.actors) + len(site.events) + len(site.quotes) + len(site.pages)
     newest = max(_content_dates(site), default=None, key=lambda d: d.sort_key)
 
     def emit(
@@ -293,6 +309,8 @@ def _render_site(
 
         key = (template, common_digest, _digest(variables))
         result.pages[output_file(site_path)] = cache.pages.get(key, render)
+        if progress is not None and len(result.pages) % 100 == 0:
+            progress("Rendering pages", len(result.pages), expected_pages)
         if indexed:
             listed.append(Listed(site_path, title, description, lastmod, "page" if feed_key else "", feed_key))
 

@@ -14,6 +14,7 @@ import pytest
 from factsite.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))  # the benchmark corpus generator doubles as a test fixture
 
 MINIMAL_SITE = {
     "site.yaml": "title: Test explainer\n",

