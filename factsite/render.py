@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from . import data, feeds, structured
 from .assets import Assets
@@ -19,68 +18,12 @@ from .markdown import MarkdownCache, Resolver, Target, make_markdown, render_man
 from .memo import Memo
 from .model import Page, PartialDate, Site
 from .urls import Urls, output_file
-from .views import Views, build_views, date_view
+from .views import PageLink, PageView, Sections, SiteView, Views, build_views, date_view
 
 Progress = Callable[[str, int, int], None]
 """Called as (step, done, total) while rendering, for a progress display."""
 
 GENERATED_SECTIONS = ("actors", "timeline", "quotes", "glossary", "sources", "static", "embed", "data", "pagefind")
-
-
-@dataclass(frozen=True)
-class Sections:
-    """Which generated sections exist (navigation shows only those)."""
-
-    timeline: bool
-    actors: bool
-    quotes: bool
-    glossary: bool
-    sources: bool
-
-
-@dataclass(frozen=True)
-class SiteView:
-    """Site-wide settings every template sees."""
-
-    title: str
-    description: str
-    language: str
-    publisher: str
-    as_of: Any
-    as_of_label: str
-    has: Sections
-    search: bool
-    """Whether the Pagefind index is built, so templates show the search box."""
-    social_image: str
-    """Absolute URL of the share image, or ''."""
-    favicon: str
-    feed: str
-    """URL of the Atom feed, or '' when none is written."""
-
-
-@dataclass(frozen=True)
-class PageLink:
-    """An explainer page in listings and previous/next links: no body, so body edits stay local."""
-
-    slug: str
-    title: str
-    description: str
-    url: str
-    draft: bool
-
-
-@dataclass(frozen=True)
-class PageView:
-    """An explainer page as templates see it."""
-
-    slug: str
-    title: str
-    description: str
-    url: str
-    html: Markup
-    draft: bool
-    date: Any
-    updated: Any
 
 
 @dataclass

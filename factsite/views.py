@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from markupsafe import Markup
 
@@ -268,3 +269,59 @@ def _term_view(term: Term, sources: dict[str, SourceView], urls: Urls) -> TermVi
         sources=tuple(sources[s] for s in term.sources),
         url=urls.url(f"glossary/#{term.id}"),
     )
+
+
+@dataclass(frozen=True)
+class Sections:
+    """Which generated sections exist (navigation shows only those)."""
+
+    timeline: bool
+    actors: bool
+    quotes: bool
+    glossary: bool
+    sources: bool
+
+
+@dataclass(frozen=True)
+class SiteView:
+    """Site-wide settings every template sees."""
+
+    title: str
+    description: str
+    language: str
+    publisher: str
+    as_of: Any
+    as_of_label: str
+    has: Sections
+    search: bool
+    """Whether the Pagefind index is built, so templates show the search box."""
+    social_image: str
+    """Absolute URL of the share image, or ''."""
+    favicon: str
+    feed: str
+    """URL of the Atom feed, or '' when none is written."""
+
+
+@dataclass(frozen=True)
+class PageLink:
+    """An explainer page in listings and previous/next links: no body, so body edits stay local."""
+
+    slug: str
+    title: str
+    description: str
+    url: str
+    draft: bool
+
+
+@dataclass(frozen=True)
+class PageView:
+    """An explainer page as templates see it."""
+
+    slug: str
+    title: str
+    description: str
+    url: str
+    html: Markup
+    draft: bool
+    date: Any
+    updated: Any
