@@ -104,4 +104,4 @@ class Builder:
 
 def build_site(options: BuildOptions, write: bool = True, progress: Progress | None = None) -> BuildReport:
     """Build once: validate everything, render, check links, then swap the new site in."""
-    return Builder(options).build(write, progress=progress)
+    return Builder(options, render_cache=RenderCache(keeps_pages=False)).build(write, progress=progress)

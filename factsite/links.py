@@ -14,7 +14,8 @@ from .errors import Problem
 from .model import Page
 from .urls import Urls
 
-_TAG = re.compile(r"<(a|link|script|img|iframe|source|[a-z][a-z0-9]*)\b([^>]*)>", re.IGNORECASE)
+_LINKING_TAG = re.compile(r"<(a|link|script|img|iframe|source)\s([^>]*)>", re.IGNORECASE)
+_ID = re.compile(r'\sid="([^"]*)"')
 _ATTRIBUTE = re.compile(r'\s([a-z-]+)="([^"]*)"')
 _LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src", "source": "src"}
 
@@ -33,18 +34,16 @@ def scan_page(html: str) -> PageScan:
     Our templates and Markdown renderer always double-quote and escape attribute values, so a
     regular expression reads them exactly, ten times faster than html.parser.
     """
-    ids: set[str] = set()
+    ids = {unescape(value) for value in _ID.findall(html)}
     links: list[tuple[int, str]] = []
     line, position = 1, 0
-    for tag in _TAG.finditer(html):
+    for tag in _LINKING_TAG.finditer(html):
         name = tag.group(1).lower()
-        attributes = {key: unescape(value) for key, value in _ATTRIBUTE.findall(tag.group(2))}
-        if "id" in attributes:
-            ids.add(attributes["id"])
+        attributes = {key: unescape(value) for key, value in _ATTRIBUTE.findall(" " + tag.group(2))}
         if name == "a" and "name" in attributes:
             ids.add(attributes["name"])
-        wanted = _LINK_ATTRIBUTES.get(name)
-        if wanted and wanted in attributes:
+        wanted = _LINK_ATTRIBUTES[name]
+        if wanted in attributes:
             if name == "link" and attributes.get("rel") in ("canonical", "alternate"):
                 continue
             line += html.count("\n", position, tag.start())

@@ -35,6 +35,8 @@ class RenderCache:
     """Page bytes by (template, digest of shared context and templates, digest of page context)."""
     environment: jinja2.Environment | None = None
     environment_key: tuple[object, ...] = ()
+    keeps_pages: bool = True
+    """False for a one-shot build: nothing would ever reuse a page, so skip digesting them."""
 
 
 @dataclass
@@ -250,8 +252,11 @@ def _render_site(
         def render() -> bytes:
             return env.get_template(template).render({**common, **variables}).encode("utf-8")
 
-        key = (template, common_digest, _digest(variables))
-        result.pages[output_file(site_path)] = cache.pages.get(key, render)
+        if cache.keeps_pages:
+            key = (template, common_digest, _digest(variables))
+            result.pages[output_file(site_path)] = cache.pages.get(key, render)
+        else:
+            result.pages[output_file(site_path)] = render()
         if progress is not None and len(result.pages) % 100 == 0:
             progress("Rendering pages", len(result.pages), expected_pages)
         if indexed:
