@@ -127,9 +127,8 @@ def _render_in_worker(text: str) -> tuple[str, list[tuple[int, str]], tuple[tupl
     assert _forked is not None
     md, resolver = _forked
     recorder = _RecordingResolver(resolver)
-    env: dict[str, Any] = {"resolver": recorder, "problems": [], "term_count": 0}
-    html = md.render(text, env)
-    return html, env["problems"], tuple(recorder.lookups)
+    result = _render(md, text, recorder, accelerate=True)
+    return str(result.html), result.problems, tuple(recorder.lookups)
 
 
 def render_many(
@@ -139,6 +138,13 @@ def render_many(
     global _forked
     results: list[RenderResult | None] = [_cached(md, text, resolver, cache) for text in texts]
     missing = [index for index, result in enumerate(results) if result is None]
+    if not md.options["html"]:
+        from . import fastmarkdown
+
+        # The fast path is quicker than starting workers: only the Python path's pages go to them.
+        for index in [i for i in missing if fastmarkdown.can_render(texts[i])]:
+            results[index] = render_markdown(md, texts[index], resolver, cache)
+        missing = [index for index in missing if results[index] is None]
     if workers > 1 and len(missing) >= PARALLEL_MINIMUM and "fork" in multiprocessing.get_all_start_methods():
         _forked = (md, resolver)
         try:
@@ -168,7 +174,22 @@ def _cached(md: MarkdownIt, text: str, resolver: Resolver, cache: MarkdownCache)
     return None
 
 
-def render_markdown(md: MarkdownIt, text: str, resolver: Resolver, cache: MarkdownCache | None = None) -> RenderResult:
+def _render(md: MarkdownIt, text: str, resolver: Resolver, accelerate: bool) -> RenderResult:
+    """markdown-it-pyrs when installed and exact for this text (see fastmarkdown), else markdown-it-py."""
+    if accelerate and not md.options["html"]:
+        from . import fastmarkdown
+
+        if fastmarkdown.can_render(text):
+            html = fastmarkdown.render_fast(text, resolver)
+            if html is not None:
+                return RenderResult(Markup(html), [])
+    env: dict[str, Any] = {"resolver": resolver, "problems": [], "term_count": 0}
+    return RenderResult(Markup(md.render(text, env)), env["problems"])
+
+
+def render_markdown(
+    md: MarkdownIt, text: str, resolver: Resolver, cache: MarkdownCache | None = None, accelerate: bool = True
+) -> RenderResult:
     """Render one page's Markdown; with a cache, an unchanged page whose references still resolve
     to the same targets is not parsed again."""
     key = (bool(md.options["html"]), text)
@@ -178,8 +199,7 @@ def render_markdown(md: MarkdownIt, text: str, resolver: Resolver, cache: Markdo
             return hit
         cache.misses += 1
     recorder = _RecordingResolver(resolver)
-    env: dict[str, Any] = {"resolver": recorder, "problems": [], "term_count": 0}
-    result = RenderResult(Markup(md.render(text, env)), env["problems"])
+    result = _render(md, text, recorder, accelerate)
     if cache is not None:
         cache._used[key] = _CachedRender(result, tuple(recorder.lookups))
     return result

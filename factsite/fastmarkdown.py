@@ -1,0 +1,107 @@
+"""The accelerated Markdown path: markdown-it-pyrs (the Rust port of markdown-it), about ten times
+faster than markdown-it-py, used automatically when installed.
+
+It has no Python rule plugins, so our syntax is applied to its output instead: `kind:id` links
+are resolved (and term links given their in-place definition), `::quote[id]` paragraphs become
+embeds, and its heading anchors are rewritten to the ids the Python path writes. The result is
+byte-identical to `factsite.markdown` (tests/test_fastmarkdown.py compares both on every page we
+have). A page goes to the Python path when it uses something this path cannot reproduce exactly:
+footnotes, an embed line not set apart by blank lines, raw HTML (when a site allows it), or a
+reference to an unknown record (so the error names the exact line).
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from typing import Any
+
+from .markdown import EMBED_KINDS, REFERENCE_KINDS, Resolver
+
+try:
+    import markdown_it_pyrs
+except ImportError:  # pragma: no cover - the accelerated path is optional
+    markdown_it_pyrs = None  # type: ignore[assignment]
+
+# The commonmark preset's rules minus raw HTML, plus what make_markdown enables.
+_RULES = [
+    "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
+    "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
+    "table", "strikethrough", "heading_anchors",
+]  # fmt: skip
+_HEADING = re.compile(
+    r'<h([1-6])><a aria-hidden="true" class="anchor" id="([^"]*)" href="#[^"]*"><svg [^>]*>.*?</svg></a>', re.S
+)
+_EMBED_PARAGRAPH = re.compile(rf"<p>::({'|'.join(EMBED_KINDS)})\[([^\]\s]*)\]</p>\n")
+_RECORD_LINK = re.compile(rf'<a href="({"|".join(REFERENCE_KINDS)}):([^"#]*)(#[^"]*)?"([^>]*)>')
+_EMBED_MENTION = re.compile(rf"::({'|'.join(EMBED_KINDS)})\[")
+_EMBED_LINE = re.compile(rf"::({'|'.join(EMBED_KINDS)})\[[^\]\s]*\][ \t]*")
+_parser: Any = None
+
+
+def is_available() -> bool:
+    return markdown_it_pyrs is not None
+
+
+def can_render(text: str) -> bool:
+    """True when the fast path reproduces the Python path exactly for this text."""
+    if markdown_it_pyrs is None or "[^" in text:
+        return False
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if _EMBED_MENTION.search(line):
+            before = lines[index - 1] if index > 0 else ""
+            after = lines[index + 1] if index + 1 < len(lines) else ""
+            if not _EMBED_LINE.fullmatch(line) or before.strip() or after.strip():
+                return False
+    return True
+
+
+def render_fast(text: str, resolver: Resolver) -> str | None:
+    """HTML for text, or None if it references an unknown record (the Python path reports it)."""
+    global _parser
+    if _parser is None:
+        _parser = markdown_it_pyrs.MarkdownIt("zero").enable_many(_RULES)  # type: ignore[arg-type]
+    html = _HEADING.sub(_heading, _parser.render(text))
+    unknown = False
+
+    def embed(match: re.Match[str]) -> str:
+        nonlocal unknown
+        rendered = resolver.embed(match.group(1), match.group(2))
+        if rendered is None:
+            unknown = True
+            return match.group(0)
+        return str(rendered)
+
+    html = _EMBED_PARAGRAPH.sub(embed, html)
+    terms = 0
+    pieces: list[str] = []
+    position = 0
+    for match in _RECORD_LINK.finditer(html):
+        kind, record_id, fragment, rest = match.group(1), match.group(2), match.group(3) or "", match.group(4)
+        target = resolver.resolve(kind, record_id)
+        if target is None:
+            return None
+        pieces.append(html[position : match.start()])
+        position = match.end()
+        if kind != "term":
+            pieces.append(f'<a href="{escape(target.url + fragment)}"{rest}>')
+            continue
+        terms += 1
+        closing = html.index("</a>", position)
+        pieces.append(
+            f'<span class="term"><a class="term-link" href="{escape(target.url)}" aria-describedby="term-def-{terms}">'
+        )
+        pieces.append(html[position:closing])
+        pieces.append(
+            f'</a><span class="term-def" role="tooltip" id="term-def-{terms}">{escape(target.definition)}</span></span>'
+        )
+        position = closing + len("</a>")
+    pieces.append(html[position:])
+    return None if unknown else "".join(pieces)
+
+
+def _heading(match: re.Match[str]) -> str:
+    """Python path: ids on h2 and h3 only, no anchor link."""
+    level = int(match.group(1))
+    return f'<h{level} id="{match.group(2)}">' if 2 <= level <= 3 else f"<h{level}>"
