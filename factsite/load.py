@@ -165,9 +165,6 @@ class _Loader:
         self.failed_ids: dict[str, set[str]] = {}
         """Ids of records that failed validation: references to them are not reported as unknown."""
 
-    def shown(self, path: Path) -> str:
-        return str(path)
-
     def load(self) -> Site:
         config = self.load_config()
         sources = self.load_records("sources", SOURCE_FIELDS, "source", Source)
@@ -209,7 +206,7 @@ class _Loader:
     # -- files -----------------------------------------------------------------------------
 
     def read_yaml(self, path: Path) -> Any:
-        shown = self.shown(path)
+        shown = str(path)
         if not self.is_inside_content(path):
             return None
         text, problems = read_text(path, shown)
@@ -236,21 +233,19 @@ class _Loader:
         try:
             path.resolve().relative_to(self.content_dir.resolve())
         except ValueError:
-            self.problems.add(
-                self.shown(path), 1, "is a link to a file outside the content folder; copy the file in instead"
-            )
+            self.problems.add(str(path), 1, "is a link to a file outside the content folder; copy the file in instead")
             return False
         return True
 
     def load_config(self) -> SiteConfig | None:
         path = self.content_dir / "site.yaml"
         if not path.is_file():
-            self.problems.add(self.shown(path), 1, "site.yaml is missing: every site needs one with at least 'title'")
+            self.problems.add(str(path), 1, "site.yaml is missing: every site needs one with at least 'title'")
             return None
         data = self.read_yaml(path)
         if data is None:
             return None
-        shown = self.shown(path)
+        shown = str(path)
         if not isinstance(data, Mapping):
             self.problems.add(shown, 1, "site.yaml must be a mapping of settings (title: ..., description: ...)")
             return None
@@ -270,7 +265,7 @@ class _Loader:
         data = self.read_yaml(path)
         if data is None:
             return []
-        shown = self.shown(path)
+        shown = str(path)
         if not isinstance(data, list):
             self.problems.add(shown, 1, f"{name}.yaml must be a list of {what}s, each starting with '- id: ...'")
             return []
@@ -336,7 +331,7 @@ class _Loader:
         return pages
 
     def load_page(self, path: Path) -> Page | None:
-        shown = self.shown(path)
+        shown = str(path)
         if not self.is_inside_content(path):
             return None
         text, problems = read_text(path, shown)

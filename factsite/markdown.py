@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -109,8 +109,6 @@ class MarkdownCache:
     def __init__(self) -> None:
         self._entries: dict[tuple[bool, str], _CachedRender] = {}
         self._used: dict[tuple[bool, str], _CachedRender] = {}
-        self.hits = 0
-        self.misses = 0
 
     def end_build(self) -> None:
         self._entries, self._used = self._used, {}
@@ -168,7 +166,6 @@ def _cached(md: MarkdownIt, text: str, resolver: Resolver, cache: MarkdownCache)
     if cached is not None and all(
         getattr(resolver, operation)(kind, record_id) == result for operation, kind, record_id, result in cached.lookups
     ):
-        cache.hits += 1
         cache._used[key] = cached
         return cached.result
     return None
@@ -197,7 +194,6 @@ def render_markdown(
         hit = _cached(md, text, resolver, cache)
         if hit is not None:
             return hit
-        cache.misses += 1
     recorder = _RecordingResolver(resolver)
     result = _render(md, text, recorder, accelerate)
     if cache is not None:
@@ -285,6 +281,3 @@ def _make_term(state: StateCore, children: list[Token], index: int, target: Targ
                 children[close_index] = closing
                 return
             depth -= 1
-
-
-RenderFunction = Callable[[str, Resolver], RenderResult]
