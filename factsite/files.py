@@ -19,21 +19,22 @@ def list_files(root: Path, suffix: str = "") -> tuple[list[Path], list[Problem]]
         dirs.sort()
         for name in list(dirs):
             path = Path(folder, name)
-            if path.is_symlink() and not _is_within(path, resolved_root):
+            if path.is_symlink() and not is_within(path, resolved_root):
                 problems.append(Problem(str(path), 1, f"is a link to a folder outside {root}; copy it in instead"))
                 dirs.remove(name)
         for name in sorted(names):
             path = Path(folder, name)
             if not name.endswith(suffix):
                 continue
-            if path.is_symlink() and not _is_within(path, resolved_root):
+            if path.is_symlink() and not is_within(path, resolved_root):
                 problems.append(Problem(str(path), 1, f"is a link to a file outside {root}; copy the file in instead"))
                 continue
             files.append(path)
     return sorted(files), problems
 
 
-def _is_within(path: Path, resolved_root: Path) -> bool:
+def is_within(path: Path, resolved_root: Path) -> bool:
+    """Whether path, links followed, lies under resolved_root."""
     try:
         path.resolve().relative_to(resolved_root)
     except (ValueError, OSError, RuntimeError):  # outside, unreadable, or a link loop

@@ -25,7 +25,7 @@ from .fields import (
     parse_url,
     read_fields,
 )
-from .files import list_files
+from .files import is_within, list_files
 from .memo import Memo
 from .model import (
     ACTOR_KINDS,
@@ -228,14 +228,10 @@ class _Loader:
         Files come from the content folder's own listing (which does not descend into linked
         folders), so only a file that is itself a link needs resolving.
         """
-        if not path.is_symlink():
+        if not path.is_symlink() or is_within(path, self.content_dir.resolve()):
             return True
-        try:
-            path.resolve().relative_to(self.content_dir.resolve())
-        except ValueError:
-            self.problems.add(str(path), 1, "is a link to a file outside the content folder; copy the file in instead")
-            return False
-        return True
+        self.problems.add(str(path), 1, "is a link to a file outside the content folder; copy the file in instead")
+        return False
 
     def load_config(self) -> SiteConfig | None:
         path = self.content_dir / "site.yaml"

@@ -141,7 +141,7 @@ def render_many(
 
         # The fast path is quicker than starting workers: only the Python path's pages go to them.
         for index in [i for i in missing if fastmarkdown.can_render(texts[i])]:
-            results[index] = render_markdown(md, texts[index], resolver, cache)
+            results[index] = _render_and_store(md, texts[index], resolver, cache, accelerate=True)
         missing = [index for index in missing if results[index] is None]
     if workers > 1 and len(missing) >= PARALLEL_MINIMUM and "fork" in multiprocessing.get_all_start_methods():
         _forked = (md, resolver)
@@ -156,7 +156,7 @@ def render_many(
             results[index] = result
     else:
         for index in missing:
-            results[index] = render_markdown(md, texts[index], resolver, cache)
+            results[index] = _render_and_store(md, texts[index], resolver, cache, accelerate=True)
     return [result for result in results if result is not None]
 
 
@@ -189,15 +189,21 @@ def render_markdown(
 ) -> RenderResult:
     """Render one page's Markdown; with a cache, an unchanged page whose references still resolve
     to the same targets is not parsed again."""
-    key = (bool(md.options["html"]), text)
     if cache is not None:
         hit = _cached(md, text, resolver, cache)
         if hit is not None:
             return hit
+    return _render_and_store(md, text, resolver, cache, accelerate)
+
+
+def _render_and_store(
+    md: MarkdownIt, text: str, resolver: Resolver, cache: MarkdownCache | None, accelerate: bool
+) -> RenderResult:
+    """Render (the cache already missed) and remember which records the page looked up."""
     recorder = _RecordingResolver(resolver)
     result = _render(md, text, recorder, accelerate)
     if cache is not None:
-        cache._used[key] = _CachedRender(result, tuple(recorder.lookups))
+        cache._used[(bool(md.options["html"]), text)] = _CachedRender(result, tuple(recorder.lookups))
     return result
 
 

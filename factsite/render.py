@@ -75,15 +75,17 @@ class _SiteResolver(Resolver):
             return None
         return Target(record.ref.url if kind == "actor" else record.url)
 
+    def _embedded(self, kind: str, record_id: str) -> Any:
+        return (self.views.quote_by_id if kind == "quote" else self.views.event_by_id).get(record_id)
+
     def embed(self, kind: str, record_id: str) -> str | None:
-        record = (self.views.quote_by_id if kind == "quote" else self.views.event_by_id).get(record_id)
+        record = self._embedded(kind, record_id)
         if record is None:
             return None
         return self.env.get_template(f"_{kind}.html").render({kind: record, "heading_level": 3})
 
     def embed_fingerprint(self, kind: str, record_id: str) -> object:
-        record = (self.views.quote_by_id if kind == "quote" else self.views.event_by_id).get(record_id)
-        return (self.templates_state, repr(record))
+        return (self.templates_state, repr(self._embedded(kind, record_id)))
 
 
 def make_environment(templates_dir: Path, urls: Urls, assets: Assets) -> jinja2.Environment:
@@ -439,9 +441,8 @@ def _digest(*parts: object) -> str:
 
 def _templates_state(templates_dir: Path) -> tuple[tuple[str, int, int], ...]:
     """Every template file's name, mtime and size: a cached page is reused only while they hold."""
-    return tuple(
-        (path.as_posix(), path.stat().st_mtime_ns, path.stat().st_size) for path in sorted(templates_dir.rglob("*"))
-    )
+    stats = ((path, path.stat()) for path in sorted(templates_dir.rglob("*")))
+    return tuple((path.as_posix(), info.st_mtime_ns, info.st_size) for path, info in stats)
 
 
 class _DeclaredIdResolver(Resolver):

@@ -29,7 +29,7 @@ from tornado import ioloop
 
 from .build import Builder, BuildOptions
 from .errors import Problem, SiteError, UsageError
-from .load import load_site
+from .load import ParseMemo, load_site
 from .urls import Urls
 
 POLL_SECONDS = 0.1
@@ -71,8 +71,9 @@ class Preview:
     """The preview's own build folder, its incremental builder, and the latest problems."""
 
     def __init__(self, options: BuildOptions, preview_root: Path) -> None:
+        parsed = ParseMemo()  # handed to the builder, so the first build does not parse twice
         try:
-            site_base = load_site(options.content_dir, include_drafts=True).config.base_url
+            site_base = load_site(options.content_dir, include_drafts=True, parsed=parsed).config.base_url
         except SiteError:
             site_base = "/"
         self.base_path = Urls(options.base_url or site_base).base_path
@@ -85,7 +86,8 @@ class Preview:
         self.builder = Builder(
             dataclasses.replace(
                 options, output_dir=self.site_dir, base_url=self.base_path, include_drafts=True, hash_assets=False
-            )
+            ),
+            parse_memo=parsed,
         )
         self.problems: list[Problem] = []
         self.overlay = b""

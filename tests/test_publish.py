@@ -3,13 +3,8 @@ newsrooms read (sitemap, Atom, JSON-LD, TimelineJS, the model JSON), all checked
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,7 +19,9 @@ from factsite.build import BuildOptions, build_site
 from factsite.cli import main
 from factsite.load import load_site
 
+from browser import serve_folder
 from conftest import REPO, Project
+from preview import fetch
 
 BASE = "https://example.github.io/explainer/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -43,13 +40,8 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(published: Path) -> Iterator[str]:
     """Serve the site's parent, so the site answers only under /explainer/ as on GitHub Pages."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(published.parent))
-    handler.log_message = lambda *args: None  # type: ignore[assignment]
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_folder(published.parent) as url:
+        yield url
 
 
 class _Links(HTMLParser):
@@ -81,14 +73,6 @@ def parse(html: str) -> _Links:
     parser = _Links()
     parser.feed(html)
     return parser
-
-
-def fetch(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, b""
 
 
 def test_every_link_asset_and_anchor_resolves_under_the_project_path(published: Path, server: str) -> None:
