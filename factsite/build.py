@@ -7,14 +7,24 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assets import collect_assets
-from .errors import Problems, SiteError
-from .links import PageScan, check_links
+from .assets import Assets, collect_assets
+from .errors import Problem, SiteError
+from .links import LinkChecker, PageScan, check_links
 from .load import ParseMemo, load_site
-from .render import Progress, RenderCache, check_page_references, render_site
+from .model import Site
+from .render import (
+    Progress,
+    RenderCache,
+    check_page_references,
+    markdown_problems,
+    prepare,
+    render_site,
+    template_errors,
+)
 from .search import index_site
+from .stream import stream_pages
 from .urls import Urls
-from .write import guard_output, publish, write_changed
+from .write import guard_output, publish, write_changed, write_files
 
 
 @dataclass(frozen=True)
@@ -59,8 +69,8 @@ class Builder:
     def build(self, write: bool = True, incremental: bool = False, progress: Progress | None = None) -> BuildReport:
         """Build the site; raise SiteError with every problem, leaving the output untouched.
 
-        A normal build swaps a complete new folder in. An incremental build (the preview, which
-        owns its folder) writes only the files whose bytes changed.
+        A normal build streams a complete new folder and swaps it in. An incremental build (the
+        preview, which owns its folder) keeps pages in memory and writes only those that changed.
         """
         options = self.options
         started = time.perf_counter()
@@ -73,30 +83,57 @@ class Builder:
             references = check_page_references(error.partial) if error.partial else []
             raise SiteError(error.problems + references + asset_problems) from None
         urls = Urls(options.base_url or site.config.base_url)
-        problems = Problems()
-        problems.extend(asset_problems)
-        search = options.search and write and not incremental
+        if incremental:
+            return self._build_in_memory(site, urls, assets, asset_problems, write, progress, started)
+        search = options.search and write
+        with template_errors(options.templates_dir):
+            renderer, plan = prepare(site, options.templates_dir, urls, assets, self.render_cache, search)
+        files = set(plan.files) | set(assets.files) | {job.output_path for job in plan.jobs}
+        checker = LinkChecker(files, urls, plan.markdown_sources, str(options.output_dir))
+        published = {page.slug for page in plan.markdown_sources.values()}
+        unpublished = [page for page in site.pages if page.slug not in published]
+
+        def fill(staging: Path | None) -> None:
+            problems = asset_problems + plan.problems
+            problems += stream_pages(renderer, plan, checker, staging, options.templates_dir, options.workers, progress)
+            for page in unpublished:  # a page whose URL clashed: still report its Markdown problems
+                problems += markdown_problems(page, renderer.markdown(page))
+            if problems:
+                raise SiteError(problems)
+            if staging is not None:
+                if progress is not None:
+                    progress("Writing and indexing" if search else "Writing", len(plan.jobs), len(plan.jobs))
+                write_files(staging, plan.files, assets.files)
+                if search:
+                    index_site(staging, site.config.language)
+
+        if write:
+            publish(options.output_dir, fill)
+        else:
+            fill(None)
+        return BuildReport(len(plan.jobs), len(plan.files) + len(assets.files), time.perf_counter() - started)
+
+    def _build_in_memory(
+        self,
+        site: Site,
+        urls: Urls,
+        assets: Assets,
+        asset_problems: list[Problem],
+        write: bool,
+        progress: Progress | None,
+        started: float,
+    ) -> BuildReport:
+        options = self.options
         rendered = render_site(
-            site, options.templates_dir, urls, assets, self.render_cache, search, options.workers, progress
+            site, options.templates_dir, urls, assets, self.render_cache, False, options.workers, progress
         )
-        problems.extend(rendered.problems)
-        if progress is not None:
-            progress("Checking links", len(rendered.pages), len(rendered.pages))
-        problems.extend(
-            check_links(
-                rendered.pages, assets.files, urls, rendered.markdown_sources, str(options.output_dir), self.scan_cache
-            )
+        problems = asset_problems + rendered.problems
+        problems += check_links(
+            rendered.pages, assets.files, urls, rendered.markdown_sources, str(options.output_dir), self.scan_cache
         )
-        problems.raise_if_any()
-        changed: tuple[str, ...] = ()
-        if write and incremental:
-            changed = write_changed(options.output_dir, rendered.pages, assets.files, self.previous)
-        elif write:
-            if progress is not None:
-                progress("Writing and indexing" if search else "Writing", len(rendered.pages), len(rendered.pages))
-            language = site.config.language
-            finish = (lambda folder: index_site(folder, language)) if search else None
-            publish(options.output_dir, rendered.pages, assets.files, finish)
+        if problems:
+            raise SiteError(problems)
+        changed = write_changed(options.output_dir, rendered.pages, assets.files, self.previous) if write else ()
         html_pages = sum(1 for path in rendered.pages if path.endswith(".html"))
         other_files = len(rendered.pages) - html_pages + len(assets.files)
         return BuildReport(html_pages, other_files, time.perf_counter() - started, changed)

@@ -52,6 +52,68 @@ def scan_page(html: str) -> PageScan:
     return PageScan(frozenset(ids), tuple(links))
 
 
+Deferred = tuple[str, str, str, str, int]
+"""A link to an anchor on another page, checked once every page's ids are known:
+(target output path, fragment, linking output path, href, HTML line)."""
+
+
+@dataclass
+class LinkChecker:
+    """Checks one page at a time (so pages can be checked where they are rendered, and dropped),
+    then the links between pages once every page's ids are known."""
+
+    files: set[str]
+    """Every output path the build will write."""
+    urls: Urls
+    markdown_sources: dict[str, Page]
+    """Output path -> the page whose Markdown made it (errors then point at the Markdown line)."""
+    shown_output: str
+
+    def check_page(self, output_path: str, scan: PageScan) -> tuple[list[Problem], list[Deferred]]:
+        """Problems found on this page alone, and the anchors it needs on other pages."""
+        problems: list[Problem] = []
+        deferred: list[Deferred] = []
+        urls = self.urls
+        page_url = urls.url(output_path.removesuffix("index.html"))
+        for html_line, href in scan.links:
+            resolved = _resolve(href, page_url, urls.base_path, urls.origin)
+            if resolved is None:
+                continue
+            if resolved[0] == "error":
+                problems.append(self._problem(output_path, href, html_line, resolved[1]))
+                continue
+            _, site_path, fragment = resolved
+            target = site_path + "index.html" if site_path == "" or site_path.endswith("/") else site_path
+            if target not in self.files and target + "/index.html" in self.files:
+                target += "/index.html"
+            if target not in self.files:
+                message = f"broken link {href!r}: nothing is published at {urls.url(site_path)}"
+                problems.append(self._problem(output_path, href, html_line, message))
+            elif fragment and target == output_path:
+                if fragment not in scan.ids:
+                    message = f"broken link {href!r}: no element with id '{fragment}' on this page"
+                    problems.append(self._problem(output_path, href, html_line, message))
+            elif fragment and target.endswith(".html"):
+                deferred.append((target, fragment, output_path, href, html_line))
+        return problems, deferred
+
+    def check_anchors(self, deferred: Iterable[Deferred], ids: dict[str, frozenset[str]]) -> list[Problem]:
+        """Links to anchors on other pages, once `ids` (output path -> ids) is complete."""
+        problems = []
+        for target, fragment, output_path, href, html_line in deferred:
+            if target in ids and fragment not in ids[target]:
+                where = self.urls.url(target.removesuffix("index.html"))
+                message = f"broken link {href!r}: no element with id '{fragment}' on {where}"
+                problems.append(self._problem(output_path, href, html_line, message))
+        return problems
+
+    def _problem(self, output_path: str, href: str, html_line: int, message: str) -> Problem:
+        source = self.markdown_sources.get(output_path)
+        if source is not None:
+            return Problem(source.origin.path, _line_in_markdown(source, href, self.urls), message)
+        return Problem(f"{self.shown_output}/{output_path}", html_line, message)
+
+
 def check_links(
     pages: dict[str, bytes],
     other_files: Iterable[str],
@@ -64,50 +126,23 @@ def check_links(
 
     `cache` maps page bytes to their scan, so a rebuild re-reads only pages that changed.
     """
-    files = set(pages) | set(other_files)
+    checker = LinkChecker(set(pages) | set(other_files), urls, markdown_sources, shown_output)
     scans: dict[str, PageScan] = {}
     for output_path in sorted(pages):
         if output_path.endswith(".html"):
             data = pages[output_path]
             scan = cache.get(data) if cache is not None else None
-            if scan is None:
-                scan = scan_page(data.decode("utf-8"))
-            scans[output_path] = scan
+            scans[output_path] = scan if scan is not None else scan_page(data.decode("utf-8"))
     if cache is not None:
         cache.clear()
         cache.update((pages[path], scan) for path, scan in scans.items())
     problems: list[Problem] = []
+    deferred: list[Deferred] = []
     for output_path, scan in scans.items():
-        page_url = urls.url(output_path.removesuffix("index.html"))
-        for html_line, href in scan.links:
-            message = _check_one(href, page_url, output_path, urls, files, scans)
-            if message is None:
-                continue
-            source = markdown_sources.get(output_path)
-            if source is not None:
-                line = _line_in_markdown(source, href, urls)
-                problems.append(Problem(source.origin.path, line, message))
-            else:
-                problems.append(Problem(f"{shown_output}/{output_path}", html_line, message))
-    return problems
-
-
-def _check_one(
-    href: str, page_url: str, output_path: str, urls: Urls, files: set[str], scans: dict[str, PageScan]
-) -> str | None:
-    resolved = _resolve(href, page_url, urls.base_path, urls.origin)
-    if resolved is None or resolved[0] == "error":
-        return None if resolved is None else resolved[1]
-    _, site_path, fragment = resolved
-    target = site_path + "index.html" if site_path == "" or site_path.endswith("/") else site_path
-    if target not in files and target + "/index.html" in files:
-        target += "/index.html"
-    if target not in files:
-        return f"broken link {href!r}: nothing is published at {urls.url(site_path)}"
-    if fragment and target in scans and fragment not in scans[target].ids:
-        where = "this page" if target == output_path else urls.url(site_path)
-        return f"broken link {href!r}: no element with id '{fragment}' on {where}"
-    return None
+        page_problems, page_deferred = checker.check_page(output_path, scan)
+        problems += page_problems
+        deferred += page_deferred
+    return problems + checker.check_anchors(deferred, {path: scan.ids for path, scan in scans.items()})
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from . import data, feeds, structured
 from .assets import Assets
 from .errors import PartialContent, Problem, SiteError
 from .feeds import Listed
-from .markdown import MarkdownCache, Resolver, Target, make_markdown, render_many, render_markdown
+from .markdown import MarkdownCache, RenderResult, Resolver, Target, make_markdown, render_many, render_markdown
 from .memo import Memo
 from .model import Page, PartialDate, Site
 from .urls import Urls, output_file
@@ -107,6 +111,73 @@ def make_environment(templates_dir: Path, urls: Urls, assets: Assets) -> jinja2.
     return env
 
 
+@dataclass(frozen=True)
+class PageJob:
+    """One page to render: its template and variables, and the Markdown it shows (if any)."""
+
+    output_path: str
+    template: str
+    variables: dict[str, Any]
+    markdown: Page | None = None
+    """The page whose rendered Markdown becomes `variables[slot].html`."""
+    slot: str = ""
+
+
+@dataclass
+class Plan:
+    """Everything a build will write, decided before any page is rendered."""
+
+    jobs: list[PageJob]
+    files: dict[str, bytes]
+    """Output path -> bytes of the machine-readable files (data exports, sitemap, feed...)."""
+    markdown_sources: dict[str, Page]
+    """Output path -> the page whose Markdown made it (for link errors)."""
+    problems: list[Problem]
+    common_digest: str
+    """Digest of what every page shares (site, templates): part of each page's cache key."""
+
+
+class PageRenderer:
+    """Renders a job's Markdown and template. Built once per build and inherited intact by
+    forked workers (never pickled)."""
+
+    def __init__(self, env: jinja2.Environment, md: MarkdownIt, resolver: Resolver, common: dict[str, Any]) -> None:
+        self.env, self.md, self.resolver, self.common = env, md, resolver, common
+        self.templates: dict[str, jinja2.Template] = {}
+
+    def markdown(self, page: Page) -> RenderResult:
+        return render_markdown(self.md, page.body, self.resolver)
+
+    def page(self, job: PageJob, body: RenderResult | None) -> str:
+        template = self.templates.get(job.template)
+        if template is None:  # looked up once per build: get_template stats the file every time
+            template = self.templates[job.template] = self.env.get_template(job.template)
+        variables = job.variables
+        if job.markdown is not None and body is not None:
+            variables = {**variables, job.slot: dataclasses.replace(variables[job.slot], html=body.html)}
+        return template.render({**self.common, **variables})
+
+
+def markdown_problems(page: Page, body: RenderResult) -> list[Problem]:
+    """A page's Markdown problems, with lines counted in its file."""
+    return [Problem(page.origin.path, page.body_line + line - 1, message) for line, message in body.problems]
+
+
+@contextmanager
+def template_errors(templates_dir: Path) -> Iterator[None]:
+    """Turn a template mistake into a SiteError naming the template file and line."""
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as error:
+        where = error.filename or str(templates_dir / (error.name or "?"))
+        raise SiteError([Problem(where, error.lineno, f"template error: {error.message}")]) from None
+    except jinja2.TemplateNotFound as error:
+        raise SiteError([Problem(str(templates_dir), 1, f"template {error.name!r} is missing")]) from None
+    except jinja2.TemplateError as error:
+        where, line = _template_position(error, templates_dir)
+        raise SiteError([Problem(where, line, f"template error: {error.message or error}")]) from None
+
+
 def render_site(
     site: Site,
     templates_dir: Path,
@@ -117,20 +188,36 @@ def render_site(
     workers: int = 1,
     progress: Progress | None = None,
 ) -> Rendered:
-    """Render every page; problems (unknown references, URL clashes) are collected, not raised.
+    """Render every page into memory (the preview keeps them to write only what changed);
+    problems (unknown references, URL clashes) are collected, not raised."""
+    cache = cache or RenderCache()
+    with template_errors(templates_dir):
+        renderer, plan = prepare(site, templates_dir, urls, assets, cache, search)
+        result = Rendered(markdown_sources=plan.markdown_sources, problems=list(plan.problems))
+        if progress is not None:
+            progress("Rendering Markdown", 0, len(site.pages))
+        texts = [page.body for page in site.pages]
+        rendered = render_many(renderer.md, texts, renderer.resolver, cache.markdown, workers)
+        bodies = {page.slug: body for page, body in zip(site.pages, rendered, strict=True)}
+        for page in site.pages:
+            result.problems += markdown_problems(page, bodies[page.slug])
+        for job in plan.jobs:
+            body = bodies[job.markdown.slug] if job.markdown is not None else None
 
-    A template mistake becomes a SiteError naming the template file and line.
-    """
-    try:
-        return _render_site(site, templates_dir, urls, assets, cache or RenderCache(), search, workers, progress)
-    except jinja2.TemplateSyntaxError as error:
-        where = error.filename or str(templates_dir / (error.name or "?"))
-        raise SiteError([Problem(where, error.lineno, f"template error: {error.message}")]) from None
-    except jinja2.TemplateNotFound as error:
-        raise SiteError([Problem(str(templates_dir), 1, f"template {error.name!r} is missing")]) from None
-    except jinja2.TemplateError as error:
-        where, line = _template_position(error, templates_dir)
-        raise SiteError([Problem(where, line, f"template error: {error.message or error}")]) from None
+            def render(job: PageJob = job, body: RenderResult | None = body) -> bytes:
+                return renderer.page(job, body).encode("utf-8")
+
+            if cache.keeps_pages:
+                key = (job.template, plan.common_digest, _digest(job.variables, body.html if body else None))
+                result.pages[job.output_path] = cache.pages.get(key, render)
+            else:
+                result.pages[job.output_path] = render()
+            if progress is not None and len(result.pages) % 100 == 0:
+                progress("Rendering pages", len(result.pages), len(plan.jobs))
+        result.pages.update(plan.files)
+    cache.markdown.end_build()
+    cache.pages.end_build()
+    return result
 
 
 def _template_position(error: BaseException, templates_dir: Path) -> tuple[str, int]:
@@ -146,16 +233,10 @@ def _template_position(error: BaseException, templates_dir: Path) -> tuple[str, 
     return position
 
 
-def _render_site(
-    site: Site,
-    templates_dir: Path,
-    urls: Urls,
-    assets: Assets,
-    cache: RenderCache,
-    search: bool,
-    workers: int,
-    progress: Progress | None,
-) -> Rendered:
+def prepare(
+    site: Site, templates_dir: Path, urls: Urls, assets: Assets, cache: RenderCache, search: bool
+) -> tuple[PageRenderer, Plan]:
+    """The renderer for this build and the plan of every page it writes."""
     key = (templates_dir.resolve(), urls.base_path, urls.origin, tuple(sorted(assets.output_path_of.items())))
     if cache.environment is None or cache.environment_key != key:
         # The loader re-checks template files' mtimes, so a kept environment still sees edits.
@@ -165,26 +246,22 @@ def _render_site(
     templates_state = _templates_state(templates_dir)
     resolver = _SiteResolver(site, views, urls, env, templates_state)
     md = make_markdown(site.config.allow_raw_html)
-    result = Rendered()
+    problems: list[Problem] = []
     config = site.config
 
-    page_views: dict[str, PageView] = {}
-    if progress is not None:
-        progress("Rendering Markdown", 0, len(site.pages))
-    bodies = render_many(md, [page.body for page in site.pages], resolver, cache.markdown, workers)
-    for page, rendered in zip(site.pages, bodies, strict=True):
-        for line, message in rendered.problems:
-            result.problems.append(Problem(page.origin.path, page.body_line + line - 1, message))
-        page_views[page.slug] = PageView(
+    page_views = {
+        page.slug: PageView(
             slug=page.slug,
             title=page.title,
             description=page.description,
             url=urls.url("" if page.slug == "index" else f"{page.slug}/"),
-            html=rendered.html,
+            html=Markup(""),  # filled in when the page is rendered
             draft=page.draft,
             date=date_view(page.date),
             updated=date_view(page.updated),
         )
+        for page in site.pages
+    }
     explainers = tuple(
         PageLink(view.slug, view.title, view.description, view.url, view.draft)
         for slug, view in page_views.items()
@@ -192,7 +269,7 @@ def _render_site(
     )
     social_image = assets.output_path_of.get(config.social_image) if config.social_image else None
     if config.social_image and social_image is None:
-        result.problems.append(
+        problems.append(
             Problem(
                 config.origin.path,
                 config.origin.line_of("social_image"),
@@ -222,9 +299,10 @@ def _render_site(
     # Pages are cached by a digest of everything they are rendered from. repr() of our frozen
     # view dataclasses spells out every field, so equal digests mean equal inputs; anything with
     # an identity-based repr just never hits. The shared part is digested once per build.
-    common_digest = _digest(common, templates_state, env_key)
+    common_digest = _digest(common, templates_state, env_key) if cache.keeps_pages else ""
+    jobs: list[PageJob] = []
     listed: list[Listed] = []
-    expected_pages = 6 + len(site.actors) + len(site.events) + len(site.quotes) + len(site.pages)
+    markdown_sources: dict[str, Page] = {}
     newest = max(_content_dates(site), default=None, key=lambda d: d.sort_key)
 
     def emit(
@@ -238,6 +316,8 @@ def _render_site(
         jsonld: dict[str, Any] | None = None,
         indexed: bool = True,
         feed_key: str = "",
+        markdown: Page | None = None,
+        slot: str = "",
         **context: Any,
     ) -> None:
         variables = {
@@ -250,17 +330,9 @@ def _render_site(
             "indexed": indexed,
             **context,
         }
-
-        def render() -> bytes:
-            return env.get_template(template).render({**common, **variables}).encode("utf-8")
-
-        if cache.keeps_pages:
-            key = (template, common_digest, _digest(variables))
-            result.pages[output_file(site_path)] = cache.pages.get(key, render)
-        else:
-            result.pages[output_file(site_path)] = render()
-        if progress is not None and len(result.pages) % 100 == 0:
-            progress("Rendering pages", len(result.pages), expected_pages)
+        jobs.append(PageJob(output_file(site_path), template, variables, markdown, slot))
+        if markdown is not None:
+            markdown_sources[output_file(site_path)] = markdown
         if indexed:
             listed.append(Listed(site_path, title, description, lastmod, "page" if feed_key else "", feed_key))
 
@@ -276,6 +348,8 @@ def _render_site(
         answer=config.answer,
         takeaways=config.takeaways,
         figures=tuple((f, views.source_by_id[f.source]) for f in config.figures),
+        markdown=site.page_by_slug["index"] if home_intro is not None else None,
+        slot="intro",
     )
     emit("404.html", "404.html", "Page not found", indexed=False)
     if views.actors:
@@ -364,11 +438,11 @@ def _render_site(
             citations=views.citations,
         )
 
-    claimed = {path.split("/", 1)[0] for path in result.pages} | set(GENERATED_SECTIONS)
+    claimed = {job.output_path.split("/", 1)[0] for job in jobs} | set(GENERATED_SECTIONS)
     for index, link in enumerate(explainers):
         page = site.page_by_slug[link.slug]
         if page.slug in claimed:
-            result.problems.append(
+            problems.append(
                 Problem(
                     page.origin.path, 1, f"page URL /{page.slug}/ clashes with a generated page; set another 'slug'"
                 )
@@ -397,14 +471,12 @@ def _render_site(
             page=page_views[page.slug],
             previous=explainers[index - 1] if index > 0 else None,
             next=explainers[index + 1] if index + 1 < len(explainers) else None,
+            markdown=page,
+            slot="page",
         )
-        result.markdown_sources[output_file(f"{page.slug}/")] = page
-    if home_intro is not None:
-        result.markdown_sources["index.html"] = site.page_by_slug["index"]
-    result.pages.update(_machine_readable(site, urls, listed))
-    cache.markdown.end_build()
-    cache.pages.end_build()
-    return result
+    files = _machine_readable(site, urls, listed)
+    renderer = PageRenderer(env, md, resolver, common)
+    return renderer, Plan(jobs, files, markdown_sources, problems, common_digest)
 
 
 def _content_dates(site: Site) -> list[PartialDate]:

@@ -37,35 +37,33 @@ def guard_output(output_dir: Path, source_dirs: list[Path]) -> None:
             )
 
 
-def publish(
-    output_dir: Path,
-    pages: dict[str, bytes],
-    files: dict[str, Path],
-    finish: Callable[[Path], None] | None = None,
-) -> None:
-    """Write pages and copy files into a temporary sibling, run `finish` on it (the search
-    index), then swap it in as `output_dir`."""
+def publish(output_dir: Path, fill: Callable[[Path], None]) -> None:
+    """Let `fill` write the whole site into a temporary sibling folder, then swap it in as
+    `output_dir`. If `fill` raises, the old site stays exactly as it was."""
     parent = output_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(output_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=parent))
     try:
-        for output_path in sorted(pages):
-            destination = _inside(staging, output_path)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(pages[output_path])
-        for output_path in sorted(files):
-            destination = _inside(staging, output_path)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(files[output_path], destination)
-        if finish is not None:
-            finish(staging)
+        fill(staging)
         (staging / MARKER).write_text(MARKER_TEXT)
         os.chmod(staging, 0o755)
         _swap_in(staging, output_dir.resolve())
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_files(root: Path, pages: dict[str, bytes], files: dict[str, Path]) -> None:
+    """Write pages (output path -> bytes) and copy files (output path -> source) under `root`."""
+    for output_path in sorted(pages):
+        destination = inside(root, output_path)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.write_bytes(pages[output_path])
+    for output_path in sorted(files):
+        destination = inside(root, output_path)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(files[output_path], destination)
 
 
 def write_changed(
@@ -88,12 +86,12 @@ def write_changed(
     changed = []
     for output_path in sorted(wanted):
         if baseline.get(output_path) != wanted[output_path]:
-            destination = _inside(output_dir, output_path)
+            destination = inside(output_dir, output_path)
             destination.parent.mkdir(parents=True, exist_ok=True)
             destination.write_bytes(wanted[output_path])
             changed.append(output_path)
     for output_path in sorted(set(baseline) - set(wanted)):
-        stale = _inside(output_dir, output_path)
+        stale = inside(output_dir, output_path)
         stale.unlink(missing_ok=True)
         changed.append(output_path)
         for folder in stale.parents:
@@ -114,7 +112,7 @@ def remove_leftovers(output_dir: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _inside(root: Path, output_path: str) -> Path:
+def inside(root: Path, output_path: str) -> Path:
     """Resolve a site-relative output path, refusing anything that would leave `root`."""
     pure = PurePosixPath(output_path)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts:

@@ -9,8 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from factsite.build import BuildOptions, build_site
-from factsite.markdown import PARALLEL_MINIMUM
+from factsite.errors import SiteError
+from factsite.stream import PARALLEL_MINIMUM
 
 from conftest import REPO, snapshot
 from corpus import make_corpus
@@ -26,6 +29,28 @@ def test_parallel_rendering_is_byte_identical_to_serial(tmp_path: Path) -> None:
     build_site(options)
     build_site(dataclasses.replace(options, output_dir=tmp_path / "parallel", workers=2))
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
+
+
+def test_problems_found_in_worker_processes_are_all_reported_and_nothing_is_published(tmp_path: Path) -> None:
+    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
+    first, last = tmp_path / "content" / "pages" / "page-1.md", tmp_path / "content" / "pages" / "page-249.md"
+    first.write_text(first.read_text() + "\nSee [the start](/page-249/#no-such-heading).\n")
+    last.write_text(last.read_text() + "\nSee [nothing](/no-such-page/).\n")
+    templates = shutil.copytree(REPO / "templates", tmp_path / "templates")
+    options = BuildOptions(tmp_path / "content", templates, REPO / "static", tmp_path / "out", search=False, workers=2)
+    with pytest.raises(SiteError) as raised:
+        build_site(options)
+    messages = [f"{Path(p.path).name}: {p.message}" for p in raised.value.problems]
+    assert messages == [
+        "page-1.md: broken link '/page-249/#no-such-heading': no element with id 'no-such-heading' on /page-249/",
+        "page-249.md: broken link '/no-such-page/': nothing is published at /no-such-page/",
+    ]
+    assert not (tmp_path / "out").exists()
+
+    (templates / "embed.html").write_text("{{ nope }}\n")
+    with pytest.raises(SiteError) as raised:
+        build_site(options)
+    assert [str(p) for p in raised.value.problems] == [f"{templates}/embed.html:1: template error: 'nope' is undefined"]
 
 
 def test_progress_stays_off_pipes_and_quiet_prints_nothing(tmp_path: Path) -> None:

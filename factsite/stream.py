@@ -1,0 +1,129 @@
+"""Render, check and write a whole site without holding it: the published build's page loop.
+
+Pages are rendered in chunks, in forked worker processes when there are enough of them (workers
+inherit the loaded site, the templates and the plan; nothing big is pickled). Each page is
+written to the staging folder, scanned for links and dropped: a worker sends back only its
+problems, the ids each page offers and the links that need an anchor on another page. Those are
+checked once every page is done. Memory follows the largest page, not the site.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Problem, SiteError
+from .links import Deferred, LinkChecker, scan_page
+from .render import PageJob, PageRenderer, Plan, Progress, markdown_problems, template_errors
+from .write import inside
+
+CHUNK = 64
+"""Pages per unit of work: large enough that handing chunks out costs nothing, small enough to
+balance the load (a timeline page can take as long as a hundred article pages)."""
+PARALLEL_MINIMUM = 200
+"""Below this many pages, starting worker processes costs more than it saves."""
+
+
+@dataclass
+class ChunkResult:
+    problems: list[Problem] = field(default_factory=list)
+    ids: dict[str, frozenset[str]] = field(default_factory=dict)
+    deferred: list[Deferred] = field(default_factory=list)
+    fatal: list[Problem] = field(default_factory=list)
+    """A template error: the build stops."""
+
+
+@dataclass(frozen=True)
+class _Work:
+    renderer: PageRenderer
+    checker: LinkChecker
+    chunks: list[list[PageJob]]
+    staging: Path | None
+    templates_dir: Path
+
+
+_work: _Work | None = None
+"""What forked workers render: inherited from the parent process, never pickled."""
+
+
+def stream_pages(
+    renderer: PageRenderer,
+    plan: Plan,
+    checker: LinkChecker,
+    staging: Path | None,
+    templates_dir: Path,
+    workers: int,
+    progress: Progress | None = None,
+) -> list[Problem]:
+    """Render every job of the plan (writing it into `staging` unless None) and check its links.
+
+    Returns the problems; raises SiteError for a template error.
+    """
+    global _work
+    chunks = [plan.jobs[start : start + CHUNK] for start in range(0, len(plan.jobs), CHUNK)]
+    _work = _Work(renderer, checker, chunks, staging, templates_dir)
+    problems: list[Problem] = []
+    ids: dict[str, frozenset[str]] = {}
+    deferred: list[Deferred] = []
+    done = 0
+    try:
+        for chunk_index, result in _results(len(chunks), workers, len(plan.jobs)):
+            if result.fatal:
+                raise SiteError(result.fatal)
+            problems += result.problems
+            ids.update(result.ids)
+            deferred += result.deferred
+            done += len(chunks[chunk_index])
+            if progress is not None:
+                progress("Rendering pages", done, len(plan.jobs))
+    finally:
+        _work = None
+    return problems + checker.check_anchors(deferred, ids)
+
+
+def _results(count: int, workers: int, pages: int) -> Iterator[tuple[int, ChunkResult]]:
+    if workers > 1 and pages >= PARALLEL_MINIMUM and "fork" in multiprocessing.get_all_start_methods():
+        gc.collect()
+        gc.freeze()  # the loaded site stays shared with the workers instead of being copied
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                yield from pool.imap_unordered(_run_chunk, range(count))
+        finally:
+            gc.unfreeze()
+    else:
+        for index in range(count):
+            yield _run_chunk(index)
+
+
+def _run_chunk(index: int) -> tuple[int, ChunkResult]:
+    assert _work is not None
+    result = ChunkResult()
+    try:
+        with template_errors(_work.templates_dir):
+            for job in _work.chunks[index]:
+                _run_job(_work, job, result)
+    except SiteError as error:
+        result.fatal = error.problems
+    return index, result
+
+
+def _run_job(work: _Work, job: PageJob, result: ChunkResult) -> None:
+    body = None
+    if job.markdown is not None:
+        body = work.renderer.markdown(job.markdown)
+        result.problems += markdown_problems(job.markdown, body)
+    html = work.renderer.page(job, body)
+    if work.staging is not None:
+        destination = inside(work.staging, job.output_path)
+        os.makedirs(destination.parent, exist_ok=True)
+        with open(destination, "wb") as file:
+            file.write(html.encode("utf-8"))
+    scan = scan_page(html)
+    result.ids[job.output_path] = scan.ids
+    problems, deferred = work.checker.check_page(job.output_path, scan)
+    result.problems += problems
+    result.deferred += deferred
