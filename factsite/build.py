@@ -78,7 +78,8 @@ class Builder:
             guard_output(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir])
         assets, asset_problems = collect_assets(options.static_dir, hashed=options.hash_assets)
         try:
-            site = load_site(options.content_dir, options.include_drafts, self.parse_memo)
+            workers = 1 if incremental else options.workers
+            site = load_site(options.content_dir, options.include_drafts, self.parse_memo, workers)
         except SiteError as error:
             references = check_page_references(error.partial) if error.partial else []
             raise SiteError(error.problems + references + asset_problems) from None
@@ -95,7 +96,15 @@ class Builder:
 
         def fill(staging: Path | None) -> None:
             problems = asset_problems + plan.problems
-            problems += stream_pages(renderer, plan, checker, staging, options.templates_dir, options.workers, progress)
+            made: dict[str, bytes] = {}
+
+            def make_files() -> None:  # while the workers render pages
+                if staging is not None:
+                    made.update((name, make()) for name, make in plan.files.items())
+
+            problems += stream_pages(
+                renderer, plan, checker, staging, options.templates_dir, options.workers, progress, make_files
+            )
             for page in unpublished:  # a page whose URL clashed: still report its Markdown problems
                 problems += markdown_problems(page, renderer.markdown(page))
             if problems:
@@ -103,7 +112,7 @@ class Builder:
             if staging is not None:
                 if progress is not None:
                     progress("Writing and indexing" if search else "Writing", len(plan.jobs), len(plan.jobs))
-                write_files(staging, plan.files, assets.files)
+                write_files(staging, made, assets.files)
                 if search:
                     index_site(staging, site.config.language)
 
@@ -141,4 +150,4 @@ class Builder:
 
 def build_site(options: BuildOptions, write: bool = True, progress: Progress | None = None) -> BuildReport:
     """Build once: validate everything, render, check links, then swap the new site in."""
-    return Builder(options, render_cache=RenderCache(keeps_pages=False)).build(write, progress=progress)
+    return Builder(options, render_cache=RenderCache(repeated=False)).build(write, progress=progress)

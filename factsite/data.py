@@ -13,8 +13,21 @@ from .urls import Urls
 SCHEMA_URL_PATH = "data/explainer.schema.json"
 
 
-def _dump(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+def _dump(data: dict[str, Any]) -> bytes:
+    """One record per line: readable, diff-friendly, and written by json's C encoder (an
+    indented dump runs its pure-Python one, ten times slower on a big archive)."""
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list) and value:
+            items = ",\n".join(_compact(item) for item in value)
+            lines.append(f"{_compact(key)}: [\n{items}\n]")
+        else:
+            lines.append(f"{_compact(key)}: {_compact(value)}")
+    return ("{\n" + ",\n".join(lines) + "\n}\n").encode("utf-8")
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _date(date: PartialDate | None) -> str | None:
@@ -212,7 +225,7 @@ def explainer_schema(urls: Urls) -> bytes:
             },
         },
     }
-    return _dump(schema)
+    return (json.dumps(schema, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def _timelinejs_date(date: PartialDate) -> dict[str, str]:

@@ -16,8 +16,10 @@ from .urls import Urls
 
 _LINKING_TAG = re.compile(r"<(a|link|script|img|iframe|source)\s([^>]*)>", re.IGNORECASE)
 _ID = re.compile(r'\sid="([^"]*)"')
-_ATTRIBUTE = re.compile(r'\s([a-z-]+)="([^"]*)"')
-_LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src", "source": "src"}
+_HREF = re.compile(r'(?:^|\s)href="([^"]*)"')
+_SRC = re.compile(r'(?:^|\s)src="([^"]*)"')
+_REL = re.compile(r'(?:^|\s)rel="([^"]*)"')
+_NAME = re.compile(r'(?:^|\s)name="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -34,22 +36,26 @@ def scan_page(html: str) -> PageScan:
     Our templates and Markdown renderer always double-quote and escape attribute values, so a
     regular expression reads them exactly, ten times faster than html.parser.
     """
-    ids = {unescape(value) for value in _ID.findall(html)}
+    ids = {_unescape(value) for value in _ID.findall(html)}
     links: list[tuple[int, str]] = []
     line, position = 1, 0
     for tag in _LINKING_TAG.finditer(html):
-        name = tag.group(1).lower()
-        attributes = {key: unescape(value) for key, value in _ATTRIBUTE.findall(" " + tag.group(2))}
-        if name == "a" and "name" in attributes:
-            ids.add(attributes["name"])
-        wanted = _LINK_ATTRIBUTES[name]
-        if wanted in attributes:
-            if name == "link" and attributes.get("rel") in ("canonical", "alternate"):
-                continue
-            line += html.count("\n", position, tag.start())
-            position = tag.start()
-            links.append((line, attributes[wanted]))
+        name, attributes = tag.group(1).lower(), tag.group(2)
+        if name == "a" and "name=" in attributes and (anchor := _NAME.search(attributes)):
+            ids.add(_unescape(anchor.group(1)))
+        target = (_HREF if name in ("a", "link") else _SRC).search(attributes)
+        if target is None:
+            continue
+        if name == "link" and (rel := _REL.search(attributes)) and rel.group(1) in ("canonical", "alternate"):
+            continue
+        line += html.count("\n", position, tag.start())
+        position = tag.start()
+        links.append((line, _unescape(target.group(1))))
     return PageScan(frozenset(ids), tuple(links))
+
+
+def _unescape(value: str) -> str:
+    return unescape(value) if "&" in value else value
 
 
 Deferred = tuple[str, str, str, str, int]
@@ -75,8 +81,9 @@ class LinkChecker:
         deferred: list[Deferred] = []
         urls = self.urls
         page_url = urls.url(output_path.removesuffix("index.html"))
+        base_path = urls.base_path
         for html_line, href in scan.links:
-            resolved = _resolve(href, page_url, urls.base_path, urls.origin)
+            resolved = _own_url(href, base_path) or _resolve(href, page_url, base_path, urls.origin)
             if resolved is None:
                 continue
             if resolved[0] == "error":
@@ -145,6 +152,14 @@ def check_links(
     return problems + checker.check_anchors(deferred, {path: scan.ids for path, scan in scans.items()})
 
 
+def _own_url(href: str, base_path: str) -> tuple[str, str, str] | None:
+    """The common case, resolved without a cache lookup: our own plain root-relative URLs."""
+    if href.startswith(base_path) and "/." not in href and "%" not in href and "?" not in href:
+        path, _, fragment = href.partition("#")
+        return ("ok", path[len(base_path) :], fragment)
+    return None
+
+
 @functools.lru_cache(maxsize=200_000)
 def _resolve(href: str, page_url: str, base_path: str, origin: str) -> tuple[str, ...] | None:
     """Where a link points, as ('ok', site path, fragment) or ('error', message); None if external.
@@ -153,9 +168,8 @@ def _resolve(href: str, page_url: str, base_path: str, origin: str) -> tuple[str
     """
     if not href:
         return ("error", "empty link: give it a target")
-    if href.startswith(base_path) and "/." not in href and "%" not in href and "?" not in href:
-        path, _, fragment = href.partition("#")  # the common case: our own root-relative URLs
-        return ("ok", path[len(base_path) :], fragment)
+    if own := _own_url(href, base_path):
+        return own
     parts = urlsplit(href)
     if parts.scheme in ("mailto", "tel", "data"):
         return None

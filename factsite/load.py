@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import multiprocessing
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -154,11 +155,22 @@ DATA_FILES = ("sources", "actors", "quotes", "timeline", "glossary")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
+RECORD_FILES: dict[str, tuple[dict[str, Field], str, Callable[..., Any]]] = {
+    "sources": (SOURCE_FIELDS, "source", Source),
+    "actors": (ACTOR_FIELDS, "actor", Actor),
+    "quotes": (QUOTE_FIELDS, "quote", Quote),
+    "timeline": (EVENT_FIELDS, "event", Event),
+    "glossary": (TERM_FIELDS, "term", Term),
+}
+"""Record file name (without .yaml) -> its fields, what one record is called, its model class."""
+
+
 class _Loader:
     """One load of a content folder; collects problems instead of stopping at the first."""
 
-    def __init__(self, content_dir: Path, include_drafts: bool, parsed: ParseMemo) -> None:
+    def __init__(self, content_dir: Path, include_drafts: bool, parsed: ParseMemo, workers: int = 1) -> None:
         self.content_dir = content_dir
+        self.workers = workers
         self.include_drafts = include_drafts
         self.parsed = parsed
         self.problems = Problems()
@@ -167,12 +179,9 @@ class _Loader:
 
     def load(self) -> Site:
         config = self.load_config()
-        sources = self.load_records("sources", SOURCE_FIELDS, "source", Source)
-        actors = self.load_records("actors", ACTOR_FIELDS, "actor", Actor)
-        quotes = self.load_records("quotes", QUOTE_FIELDS, "quote", Quote)
-        events = self.load_records("timeline", EVENT_FIELDS, "event", Event)
-        terms = self.load_records("glossary", TERM_FIELDS, "term", Term)
-        pages = self.load_pages()
+        records = self.load_all_records()
+        sources, actors, quotes = records["sources"], records["actors"], records["quotes"]
+        events, terms, pages = records["timeline"], records["glossary"], records["pages"]
         site = Site(
             config=config or SiteConfig(title="(site.yaml failed to load)", origin=Origin("site.yaml", 1)),
             actors=tuple(actors),
@@ -202,6 +211,29 @@ class _Loader:
                 declared[kind] |= ids
             raise SiteError(self.problems.items, PartialContent(declared, site.pages))
         return site
+
+    def load_all_records(self) -> dict[str, list[Any]]:
+        """Every record file and the pages. Big record files are read in worker processes
+        meanwhile (parsing YAML is most of the load time of a large archive)."""
+        big = [
+            name
+            for name in RECORD_FILES
+            if self.workers > 1 and _size(self.content_dir / f"{name}.yaml") >= BACKGROUND_MINIMUM
+        ]
+        if not big or "fork" not in multiprocessing.get_all_start_methods():
+            loaded = {name: self.load_records(name, *RECORD_FILES[name]) for name in RECORD_FILES}
+            return {**loaded, "pages": self.load_pages()}
+        with multiprocessing.get_context("fork").Pool(min(len(big), self.workers - 1)) as pool:
+            pending = {name: pool.apply_async(_load_records_alone, (self.content_dir, name)) for name in big}
+            loaded = {name: self.load_records(name, *RECORD_FILES[name]) for name in RECORD_FILES if name not in big}
+            loaded["pages"] = self.load_pages()
+            for name, result in pending.items():
+                records, problems, failed_ids = result.get()
+                loaded[name] = records
+                self.problems.extend(problems)
+                for kind, ids in failed_ids.items():
+                    self.failed_ids.setdefault(kind, set()).update(ids)
+        return loaded
 
     # -- files -----------------------------------------------------------------------------
 
@@ -416,14 +448,38 @@ def _close(ref: str, ids: dict[str, Any]) -> str:
     return f"; did you mean '{match[0]}'?" if match else ""
 
 
+BACKGROUND_MINIMUM = 256 * 1024
+"""Record files at least this big are parsed in a worker process while the rest loads."""
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _load_records_alone(content_dir: Path, name: str) -> tuple[list[Any], list[Problem], dict[str, set[str]]]:
+    """One record file, in a worker: its records, problems and the ids of records that failed."""
+    loader = _Loader(content_dir, False, ParseMemo())
+    records = loader.load_records(name, *RECORD_FILES[name])
+    return records, loader.problems.items, loader.failed_ids
+
+
 ParseMemo = Memo[tuple[str, str, int], tuple[Any, list[Problem]]]
 """Parsed YAML by (file, text, first line): lets the preview skip re-parsing unchanged files."""
 
 
-def load_site(content_dir: Path, include_drafts: bool = False, parsed: ParseMemo | None = None) -> Site:
-    """Read and validate everything under `content_dir`; raise SiteError listing every problem."""
+def load_site(
+    content_dir: Path, include_drafts: bool = False, parsed: ParseMemo | None = None, workers: int = 1
+) -> Site:
+    """Read and validate everything under `content_dir`; raise SiteError listing every problem.
+
+    With `workers` > 1, big record files are parsed in other processes (their parsed YAML is then
+    not kept in `parsed`: the preview, which reuses it, loads with one).
+    """
     memo = parsed if parsed is not None else ParseMemo()
     try:
-        return _Loader(content_dir, include_drafts, memo).load()
+        return _Loader(content_dir, include_drafts, memo, workers).load()
     finally:
         memo.end_build()

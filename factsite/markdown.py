@@ -200,10 +200,11 @@ def _render_and_store(
     md: MarkdownIt, text: str, resolver: Resolver, cache: MarkdownCache | None, accelerate: bool
 ) -> RenderResult:
     """Render (the cache already missed) and remember which records the page looked up."""
+    if cache is None:
+        return _render(md, text, resolver, accelerate)
     recorder = _RecordingResolver(resolver)
     result = _render(md, text, recorder, accelerate)
-    if cache is not None:
-        cache._used[(bool(md.options["html"]), text)] = _CachedRender(result, tuple(recorder.lookups))
+    cache._used[(bool(md.options["html"]), text)] = _CachedRender(result, tuple(recorder.lookups))
     return result
 
 

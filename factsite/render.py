@@ -39,8 +39,9 @@ class RenderCache:
     """Page bytes by (template, digest of shared context and templates, digest of page context)."""
     environment: jinja2.Environment | None = None
     environment_key: tuple[object, ...] = ()
-    keeps_pages: bool = True
-    """False for a one-shot build: nothing would ever reuse a page, so skip digesting them."""
+    repeated: bool = True
+    """False for a one-shot build: nothing is reused, so pages are not digested and template files
+    are not re-checked on each use."""
 
 
 @dataclass
@@ -58,6 +59,7 @@ class _SiteResolver(Resolver):
     def __init__(self, site: Site, views: Views, urls: Urls, env: jinja2.Environment, templates_state: object) -> None:
         self.site, self.views, self.urls, self.env = site, views, urls, env
         self.templates_state = templates_state
+        self.embeds: dict[tuple[str, str], str | None] = {}
 
     def resolve(self, kind: str, record_id: str) -> Target | None:
         views = self.views
@@ -83,18 +85,25 @@ class _SiteResolver(Resolver):
         return (self.views.quote_by_id if kind == "quote" else self.views.event_by_id).get(record_id)
 
     def embed(self, kind: str, record_id: str) -> str | None:
-        record = self._embedded(kind, record_id)
-        if record is None:
-            return None
-        return self.env.get_template(f"_{kind}.html").render({kind: record, "heading_level": 3})
+        """A record's card, rendered once per build however many pages embed it."""
+        key = (kind, record_id)
+        if key not in self.embeds:
+            record = self._embedded(kind, record_id)
+            template = self.env.get_template(f"_{kind}.html")
+            self.embeds[key] = None if record is None else template.render({kind: record, "heading_level": 3})
+        return self.embeds[key]
 
     def embed_fingerprint(self, kind: str, record_id: str) -> object:
         return (self.templates_state, repr(self._embedded(kind, record_id)))
 
 
-def make_environment(templates_dir: Path, urls: Urls, assets: Assets) -> jinja2.Environment:
-    """Strict and escaped: a missing variable is an error, every value is HTML-escaped."""
+def make_environment(templates_dir: Path, urls: Urls, assets: Assets, auto_reload: bool = True) -> jinja2.Environment:
+    """Strict and escaped: a missing variable is an error, every value is HTML-escaped.
+
+    `auto_reload` re-checks each template file on every use: only a repeated build needs that.
+    """
     env = jinja2.Environment(
+        auto_reload=auto_reload,
         loader=jinja2.FileSystemLoader(templates_dir),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
@@ -128,8 +137,9 @@ class Plan:
     """Everything a build will write, decided before any page is rendered."""
 
     jobs: list[PageJob]
-    files: dict[str, bytes]
-    """Output path -> bytes of the machine-readable files (data exports, sitemap, feed...)."""
+    files: dict[str, Callable[[], bytes]]
+    """Output path -> maker of a machine-readable file (data exports, sitemap, feed...): the names
+    are known up front (links to them are checked), the bytes can be made while pages render."""
     markdown_sources: dict[str, Page]
     """Output path -> the page whose Markdown made it (for link errors)."""
     problems: list[Problem]
@@ -207,14 +217,14 @@ def render_site(
             def render(job: PageJob = job, body: RenderResult | None = body) -> bytes:
                 return renderer.page(job, body).encode("utf-8")
 
-            if cache.keeps_pages:
+            if cache.repeated:
                 key = (job.template, plan.common_digest, _digest(job.variables, body.html if body else None))
                 result.pages[job.output_path] = cache.pages.get(key, render)
             else:
                 result.pages[job.output_path] = render()
             if progress is not None and len(result.pages) % 100 == 0:
                 progress("Rendering pages", len(result.pages), len(plan.jobs))
-        result.pages.update(plan.files)
+        result.pages.update((name, make()) for name, make in plan.files.items())
     cache.markdown.end_build()
     cache.pages.end_build()
     return result
@@ -240,7 +250,8 @@ def prepare(
     key = (templates_dir.resolve(), urls.base_path, urls.origin, tuple(sorted(assets.output_path_of.items())))
     if cache.environment is None or cache.environment_key != key:
         # The loader re-checks template files' mtimes, so a kept environment still sees edits.
-        cache.environment, cache.environment_key = make_environment(templates_dir, urls, assets), key
+        environment = make_environment(templates_dir, urls, assets, auto_reload=cache.repeated)
+        cache.environment, cache.environment_key = environment, key
     env, env_key = cache.environment, cache.environment_key
     views = build_views(site, urls)
     templates_state = _templates_state(templates_dir)
@@ -299,7 +310,7 @@ def prepare(
     # Pages are cached by a digest of everything they are rendered from. repr() of our frozen
     # view dataclasses spells out every field, so equal digests mean equal inputs; anything with
     # an identity-based repr just never hits. The shared part is digested once per build.
-    common_digest = _digest(common, templates_state, env_key) if cache.keeps_pages else ""
+    common_digest = _digest(common, templates_state, env_key) if cache.repeated else ""
     jobs: list[PageJob] = []
     listed: list[Listed] = []
     markdown_sources: dict[str, Page] = {}
@@ -486,24 +497,24 @@ def _content_dates(site: Site) -> list[PartialDate]:
     return dates + ([site.config.as_of] if site.config.as_of else [])
 
 
-def _machine_readable(site: Site, urls: Urls, listed: list[Listed]) -> dict[str, bytes]:
+def _machine_readable(site: Site, urls: Urls, listed: list[Listed]) -> dict[str, Callable[[], bytes]]:
     """Data exports always; sitemap, robots.txt and feed when the base URL names a host (they
     need absolute URLs); CNAME for a custom domain."""
-    files = {
-        "data/explainer.json": data.explainer_json(site, urls),
-        "data/explainer.schema.json": data.explainer_schema(urls),
+    config = site.config
+    files: dict[str, Callable[[], bytes]] = {
+        "data/explainer.json": lambda: data.explainer_json(site, urls),
+        "data/explainer.schema.json": lambda: data.explainer_schema(urls),
     }
     if site.events:
-        files["data/timeline.json"] = data.timelinejs_json(site, urls)
+        files["data/timeline.json"] = lambda: data.timelinejs_json(site, urls)
     if urls.origin:
-        pages_only = [entry for entry in listed if entry.feed_kind != "event"]
-        files["sitemap.xml"] = feeds.sitemap(pages_only, urls)
-        files["robots.txt"] = feeds.robots_txt(urls)
-        feed_entries = [entry for entry in listed if entry.feed_kind]
-        config = site.config
-        files["feed.xml"] = feeds.atom_feed(feed_entries, config.title, config.description, config.publisher, urls)
-    if site.config.custom_domain:
-        files["CNAME"] = (site.config.custom_domain + "\n").encode()
+        files["sitemap.xml"] = lambda: feeds.sitemap([entry for entry in listed if entry.feed_kind != "event"], urls)
+        files["robots.txt"] = lambda: feeds.robots_txt(urls)
+        files["feed.xml"] = lambda: feeds.atom_feed(
+            [entry for entry in listed if entry.feed_kind], config.title, config.description, config.publisher, urls
+        )
+    if config.custom_domain:
+        files["CNAME"] = lambda: (config.custom_domain + "\n").encode()
     return files
 
 

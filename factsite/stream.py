@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +35,8 @@ class ChunkResult:
     deferred: list[Deferred] = field(default_factory=list)
     fatal: list[Problem] = field(default_factory=list)
     """A template error: the build stops."""
+    pages: list[tuple[str, bytes]] = field(default_factory=list)
+    """Rendered pages for the main process to write (when a worker rendered them)."""
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,10 @@ def stream_pages(
     templates_dir: Path,
     workers: int,
     progress: Progress | None = None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> list[Problem]:
-    """Render every job of the plan (writing it into `staging` unless None) and check its links.
+    """Render every job of the plan (writing it into `staging` unless None) and check its links;
+    `meanwhile` runs in this process while workers render.
 
     Returns the problems; raises SiteError for a template error.
     """
@@ -71,10 +75,12 @@ def stream_pages(
     deferred: list[Deferred] = []
     done = 0
     try:
-        for chunk_index, result in _results(len(chunks), workers, len(plan.jobs)):
+        for chunk_index, result in _results(len(chunks), workers, len(plan.jobs), meanwhile):
             if result.fatal:
                 raise SiteError(result.fatal)
             problems += result.problems
+            if staging is not None:
+                _write_pages(staging, result.pages)
             ids.update(result.ids)
             deferred += result.deferred
             done += len(chunks[chunk_index])
@@ -85,16 +91,19 @@ def stream_pages(
     return problems + checker.check_anchors(deferred, ids)
 
 
-def _results(count: int, workers: int, pages: int) -> Iterator[tuple[int, ChunkResult]]:
+def _results(count: int, workers: int, pages: int, meanwhile: Callable[[], None]) -> Iterator[tuple[int, ChunkResult]]:
     if workers > 1 and pages >= PARALLEL_MINIMUM and "fork" in multiprocessing.get_all_start_methods():
         gc.collect()
         gc.freeze()  # the loaded site stays shared with the workers instead of being copied
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                yield from pool.imap_unordered(_run_chunk, range(count))
+                results = pool.imap_unordered(_run_chunk, range(count))
+                meanwhile()
+                yield from results
         finally:
             gc.unfreeze()
     else:
+        meanwhile()
         for index in range(count):
             yield _run_chunk(index)
 
@@ -118,12 +127,18 @@ def _run_job(work: _Work, job: PageJob, result: ChunkResult) -> None:
         result.problems += markdown_problems(job.markdown, body)
     html = work.renderer.page(job, body)
     if work.staging is not None:
-        destination = inside(work.staging, job.output_path)
-        os.makedirs(destination.parent, exist_ok=True)
-        with open(destination, "wb") as file:
-            file.write(html.encode("utf-8"))
+        result.pages.append((job.output_path, html.encode("utf-8")))
     scan = scan_page(html)
     result.ids[job.output_path] = scan.ids
     problems, deferred = work.checker.check_page(job.output_path, scan)
     result.problems += problems
     result.deferred += deferred
+
+
+def _write_pages(staging: Path, pages: list[tuple[str, bytes]]) -> None:
+    """One process writes: two writing into the same folders slow each other down on ext4."""
+    for output_path, data in pages:
+        destination = inside(staging, output_path)
+        os.makedirs(destination.parent, exist_ok=True)
+        with open(destination, "wb") as file:
+            file.write(data)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from factsite import load
 from factsite.build import BuildOptions, build_site
 from factsite.errors import SiteError
 from factsite.stream import PARALLEL_MINIMUM
@@ -51,6 +52,24 @@ def test_problems_found_in_worker_processes_are_all_reported_and_nothing_is_publ
     with pytest.raises(SiteError) as raised:
         build_site(options)
     assert [str(p) for p in raised.value.problems] == [f"{templates}/embed.html:1: template error: 'nope' is undefined"]
+
+
+def test_big_record_files_load_in_a_worker_exactly_as_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_corpus(100, tmp_path / "content")
+    monkeypatch.setattr(load, "BACKGROUND_MINIMUM", 1)  # every record file goes to a worker
+    assert load.load_site(tmp_path / "content", workers=2) == load.load_site(tmp_path / "content")
+
+    timeline = tmp_path / "content" / "timeline.yaml"
+    timeline.write_text(timeline.read_text().replace("date: ", "date: not-a-date-", 1))
+    problems = {}
+    for workers in (1, 2):
+        with pytest.raises(SiteError) as raised:
+            load.load_site(tmp_path / "content", workers=workers)
+        problems[workers] = raised.value.problems
+    assert problems[2] == problems[1]
+    assert [(Path(p.path).name, p.line) for p in problems[2]] == [("timeline.yaml", 2)]
 
 
 def test_progress_stays_off_pipes_and_quiet_prints_nothing(tmp_path: Path) -> None:
