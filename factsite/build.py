@@ -24,7 +24,7 @@ from .render import (
 from .search import index_site
 from .stream import stream_pages
 from .urls import Urls
-from .write import guard_output, publish, write_changed, write_files
+from .write import StagingTree, guard_output, publish, write_changed, write_files
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,12 @@ class BuildOptions:
     search: bool = True
     """Build the Pagefind search index (published builds only; `--no-search` turns it off)."""
     workers: int = field(default_factory=lambda: min(os.cpu_count() or 1, 4))
-    """Processes rendering Markdown in parallel (used only when many pages need rendering)."""
+    """Processes rendering pages in parallel (used only when there are many pages)."""
+    cache_dir: Path | None = None
+    """Where builds keep what the next build can reuse; default: .cache/factsite beside the output."""
+
+    def cache_folder(self) -> Path:
+        return self.cache_dir or self.output_dir.resolve().parent / ".cache" / "factsite"
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,8 @@ class Builder:
         options = self.options
         started = time.perf_counter()
         if write:
-            guard_output(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir])
+            sources = [options.content_dir, options.templates_dir, options.static_dir]
+            guard_output(options.output_dir, sources, None if incremental else options.cache_folder())
         assets, asset_problems = collect_assets(options.static_dir, hashed=options.hash_assets)
         try:
             workers = 1 if incremental else options.workers
@@ -94,7 +100,7 @@ class Builder:
         published = {page.slug for page in plan.markdown_sources.values()}
         unpublished = [page for page in site.pages if page.slug not in published]
 
-        def fill(staging: Path | None) -> None:
+        def fill(staging: StagingTree | None) -> None:
             problems = asset_problems + plan.problems
             made: dict[str, bytes] = {}
 
@@ -113,11 +119,10 @@ class Builder:
                 if progress is not None:
                     progress("Writing and indexing" if search else "Writing", len(plan.jobs), len(plan.jobs))
                 write_files(staging, made, assets.files)
-                if search:
-                    index_site(staging, site.config.language)
 
         if write:
-            publish(options.output_dir, fill)
+            index = (lambda folder: index_site(folder, site.config.language)) if search else None
+            publish(options.output_dir, fill, options.cache_folder() / "previous-site", index)
         else:
             fill(None)
         return BuildReport(len(plan.jobs), len(plan.files) + len(assets.files), time.perf_counter() - started)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,7 @@ from pathlib import Path
 from .errors import Problem, SiteError
 from .links import Deferred, LinkChecker, scan_page
 from .render import PageJob, PageRenderer, Plan, Progress, markdown_problems, template_errors
-from .write import inside
+from .write import StagingTree
 
 CHUNK = 64
 """Pages per unit of work: large enough that handing chunks out costs nothing, small enough to
@@ -44,7 +43,7 @@ class _Work:
     renderer: PageRenderer
     checker: LinkChecker
     chunks: list[list[PageJob]]
-    staging: Path | None
+    writes: bool
     templates_dir: Path
 
 
@@ -56,7 +55,7 @@ def stream_pages(
     renderer: PageRenderer,
     plan: Plan,
     checker: LinkChecker,
-    staging: Path | None,
+    staging: StagingTree | None,
     templates_dir: Path,
     workers: int,
     progress: Progress | None = None,
@@ -69,7 +68,7 @@ def stream_pages(
     """
     global _work
     chunks = [plan.jobs[start : start + CHUNK] for start in range(0, len(plan.jobs), CHUNK)]
-    _work = _Work(renderer, checker, chunks, staging, templates_dir)
+    _work = _Work(renderer, checker, chunks, staging is not None, templates_dir)
     problems: list[Problem] = []
     ids: dict[str, frozenset[str]] = {}
     deferred: list[Deferred] = []
@@ -79,8 +78,9 @@ def stream_pages(
             if result.fatal:
                 raise SiteError(result.fatal)
             problems += result.problems
-            if staging is not None:
-                _write_pages(staging, result.pages)
+            if staging is not None:  # one process writes: two slow each other down on ext4
+                for output_path, data in result.pages:
+                    staging.write(output_path, data)
             ids.update(result.ids)
             deferred += result.deferred
             done += len(chunks[chunk_index])
@@ -126,19 +126,10 @@ def _run_job(work: _Work, job: PageJob, result: ChunkResult) -> None:
         body = work.renderer.markdown(job.markdown)
         result.problems += markdown_problems(job.markdown, body)
     html = work.renderer.page(job, body)
-    if work.staging is not None:
+    if work.writes:
         result.pages.append((job.output_path, html.encode("utf-8")))
     scan = scan_page(html)
     result.ids[job.output_path] = scan.ids
     problems, deferred = work.checker.check_page(job.output_path, scan)
     result.problems += problems
     result.deferred += deferred
-
-
-def _write_pages(staging: Path, pages: list[tuple[str, bytes]]) -> None:
-    """One process writes: two writing into the same folders slow each other down on ext4."""
-    for output_path, data in pages:
-        destination = inside(staging, output_path)
-        os.makedirs(destination.parent, exist_ok=True)
-        with open(destination, "wb") as file:
-            file.write(data)

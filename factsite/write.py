@@ -18,13 +18,17 @@ MARKER_TEXT = "Built by factsite; this whole folder is replaced on each build.\n
 _RENAME_EXCHANGE = 2
 
 
-def guard_output(output_dir: Path, source_dirs: list[Path]) -> None:
-    """Refuse an output folder that would overwrite anything the user wrote."""
+def guard_output(output_dir: Path, source_dirs: list[Path], cache_dir: Path | None = None) -> None:
+    """Refuse an output (or cache) folder that would overwrite anything the user wrote."""
     output = output_dir.resolve()
     for source in source_dirs:
         source = source.resolve()
-        if output == source or output in source.parents or source in output.parents:
+        if _overlap(output, source):
             raise UsageError(f"output folder {output_dir} overlaps the source folder {source}; choose another --out")
+        if cache_dir is not None and _overlap(cache_dir.resolve(), source):
+            raise UsageError(f"cache folder {cache_dir} overlaps the source folder {source}")
+    if cache_dir is not None and _overlap(cache_dir.resolve(), output):
+        raise UsageError(f"cache folder {cache_dir} overlaps the output folder {output_dir}")
     if output == Path.cwd().resolve() or output == Path(output.anchor):
         raise UsageError(f"output folder {output_dir} is the project folder; choose another --out")
     if output.exists():
@@ -37,33 +41,140 @@ def guard_output(output_dir: Path, source_dirs: list[Path]) -> None:
             )
 
 
-def publish(output_dir: Path, fill: Callable[[Path], None]) -> None:
-    """Let `fill` write the whole site into a temporary sibling folder, then swap it in as
-    `output_dir`. If `fill` raises, the old site stays exactly as it was."""
+class StagingTree:
+    """The folder a build is written into. It may start out holding an earlier build (kept in
+    the cache): a file whose bytes are unchanged is then not rewritten, and whatever this build
+    does not write is removed by `finish`. Creating and deleting tens of thousands of files is
+    the slowest part of a big build on a real disk; comparing bytes is cheap."""
+
+    def __init__(self, root: Path, leftover: set[str] | None = None) -> None:
+        self.root = root
+        self.leftover = leftover or set()
+        """Files of the earlier build that this build has not written (yet)."""
+
+    def write(self, output_path: str, data: bytes) -> None:
+        destination = inside(self.root, output_path)
+        if output_path in self.leftover:
+            self.leftover.discard(output_path)
+            if _holds(destination, data):
+                return
+        try:
+            _write(destination, data)
+        except OSError:
+            _clear_way(self.root, destination)  # an earlier build had a file where a folder goes
+            _write(destination, data)
+
+    def copy(self, output_path: str, source: Path) -> None:
+        self.write(output_path, source.read_bytes())
+
+    def finish(self) -> None:
+        """Remove what the earlier build wrote and this one did not, then emptied folders."""
+        for output_path in sorted(self.leftover, reverse=True):
+            stale = inside(self.root, output_path)
+            if stale.is_dir():
+                continue  # a folder this build made where the earlier build had a file
+            stale.unlink(missing_ok=True)
+            for folder in stale.parents:
+                if folder == self.root or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        self.leftover = set()
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _write(destination: Path, data: bytes) -> None:
+    os.makedirs(destination.parent, exist_ok=True)
+    with open(destination, "wb") as file:
+        file.write(data)
+
+
+def _clear_way(root: Path, destination: Path) -> None:
+    for folder in reversed(destination.parents):
+        if folder != root and folder.is_relative_to(root) and folder.is_file():
+            folder.unlink()
+    if destination.is_dir():
+        shutil.rmtree(destination)
+
+
+def _overlap(first: Path, second: Path) -> bool:
+    return first == second or first in second.parents or second in first.parents
+
+
+def publish(
+    output_dir: Path,
+    fill: Callable[[StagingTree], None],
+    keep: Path | None = None,
+    finish: Callable[[Path], None] | None = None,
+) -> None:
+    """Let `fill` write the whole site into a temporary sibling folder, run `finish` on the
+    complete folder (the search index), then swap it in as `output_dir`. If either raises, the
+    old site stays exactly as it was.
+
+    With `keep` (a folder in the cache), the site this build replaces is moved there instead of
+    being deleted, and the next build starts from it.
+    """
     parent = output_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(output_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.tmp-", dir=parent))
+    tree = _reuse(keep, staging) if keep is not None else StagingTree(staging)
     try:
-        fill(staging)
+        fill(tree)
+        tree.finish()
+        if finish is not None:
+            finish(staging)
         (staging / MARKER).write_text(MARKER_TEXT)
         os.chmod(staging, 0o755)
         _swap_in(staging, output_dir.resolve())
     finally:
-        if staging.exists():
+        if staging.exists() and not _keep(staging, keep):
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def write_files(root: Path, pages: dict[str, bytes], files: dict[str, Path]) -> None:
-    """Write pages (output path -> bytes) and copy files (output path -> source) under `root`."""
+def _reuse(keep: Path, staging: Path) -> StagingTree:
+    """Start from the kept earlier build when there is one we made, holding no links."""
+    if not (keep / MARKER).is_file() or keep.is_symlink():
+        return StagingTree(staging)
+    files: set[str] = set()
+    for folder, folders, names in os.walk(keep):
+        base = Path(folder)
+        if any((base / name).is_symlink() for name in folders + names):
+            return StagingTree(staging)
+        files.update((base / name).relative_to(keep).as_posix() for name in names)
+    try:
+        os.rename(keep, staging)  # replaces the empty staging folder
+    except OSError:
+        return StagingTree(staging)
+    return StagingTree(staging, files - {MARKER})
+
+
+def _keep(folder: Path, keep: Path | None) -> bool:
+    """Move a finished or failed staging folder to `keep` for the next build to start from."""
+    if keep is None:
+        return False
+    try:
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        if keep.exists():
+            shutil.rmtree(keep)
+        (folder / MARKER).write_text(MARKER_TEXT)
+        os.rename(folder, keep)
+    except OSError:
+        return False
+    return True
+
+
+def write_files(tree: StagingTree, pages: dict[str, bytes], files: dict[str, Path]) -> None:
+    """Write pages (output path -> bytes) and copy files (output path -> source) into the tree."""
     for output_path in sorted(pages):
-        destination = inside(root, output_path)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        destination.write_bytes(pages[output_path])
+        tree.write(output_path, pages[output_path])
     for output_path in sorted(files):
-        destination = inside(root, output_path)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(files[output_path], destination)
+        tree.copy(output_path, files[output_path])
 
 
 def write_changed(
