@@ -9,7 +9,9 @@ and N/2 events in our format; the same pages are given to each peer with an equi
 template. Runs alternate between tools so machine drift hits all alike. Reported per tool: median
 wall time (whole process, interpreter start included), pages per second, peak RSS of the whole
 process tree (our worker processes included), our ratio to each peer, and growth from 1k to 10k.
-Also: a second build after editing one page, and a cold build of the bundled explainer.
+Cold means no output or cache left by an earlier run (each tool's are removed first). Also: a
+rebuild after editing one page (our output and .cache kept), and a cold build of the bundled
+explainer.
 """
 
 from __future__ import annotations
@@ -162,6 +164,15 @@ def setup_mkdocs(root: Path, content: Path) -> list[str]:
     return [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", "site"]
 
 
+OUTPUTS = {"factsite": ["_site", ".cache"], "hugo": ["public", "resources"], "pelican": ["output"], "mkdocs": ["site"]}
+"""What each tool writes (output and caches): removed before every cold run."""
+
+
+def clean(root: Path, tool: str) -> None:
+    for name in OUTPUTS[tool]:
+        shutil.rmtree(root / name, ignore_errors=True)
+
+
 TOOLS: dict[str, Callable[[Path, Path], list[str]]] = {
     "factsite": setup_ours,
     "hugo": setup_hugo,
@@ -199,6 +210,7 @@ def main() -> None:
             for run in range(runs):
                 for tool in tools[run % len(tools) :] + tools[: run % len(tools)]:  # alternate the order
                     root, command = commands[tool]
+                    clean(root, tool)
                     results[tool].append(run_measured(command, root))
             for tool in tools:
                 median = statistics.median(m.seconds for m in results[tool])
@@ -211,6 +223,7 @@ def main() -> None:
                 )
             if "factsite" in tools:
                 root, command = commands["factsite"]
+                run_measured(command, root)  # the kept copy of the previous site now exists
                 page = root / "content" / "pages" / "page-1.md"
                 page.write_text(page.read_text() + "\nOne more line.\n")
                 rebuild = run_measured(command, root)
