@@ -1,10 +1,12 @@
 """Render, check and write a whole site without holding it: the published build's page loop.
 
 Pages are rendered in chunks, in forked worker processes when there are enough of them (workers
-inherit the loaded site, the templates and the plan; nothing big is pickled). Each page is
-written to the staging folder, scanned for links and dropped: a worker sends back only its
-problems, the ids each page offers and the links that need an anchor on another page. Those are
-checked once every page is done. Memory follows the largest page, not the site.
+inherit the loaded site, the templates and the plan; nothing big is pickled to them). Each page
+is scanned for links where it is rendered; a worker sends back the chunk's bytes, problems, the
+ids each page offers and the links that need an anchor on another page. The main process alone
+writes the pages into the staging folder (two processes creating files in the same folders slow
+each other down) and drops them, so memory follows a chunk, not the site. Links to anchors on
+other pages are checked once every page is done.
 """
 
 from __future__ import annotations
