@@ -20,7 +20,7 @@ from conftest import REPO, Project, snapshot
 
 def options_for(project: Project, **changes: object) -> BuildOptions:
     options = BuildOptions(project.content, project.root / "templates", project.root / "static", project.out)
-    return dataclasses.replace(options, search=False, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(options, **{"search": False, **changes})  # type: ignore[arg-type]
 
 
 def assert_same_as_clean_build(project: Project, tmp_path: Path) -> None:
@@ -51,6 +51,19 @@ def test_the_replaced_site_is_kept_beside_the_output_and_reused(bundled: Project
     assert "One more sentence." in bundled.page("article-5/index.html")
     assert not (bundled.out / "extra").exists()
     assert_same_as_clean_build(bundled, tmp_path)
+
+
+def test_the_search_index_is_rebuilt_not_left_stale(bundled: Project, tmp_path: Path) -> None:
+    options = options_for(bundled, search=True)
+    build_site(options)
+    build_site(options)
+    page = bundled.content / "pages" / "article-5.md"
+    page.write_text(page.read_text() + "\nA freshly indexed sentence.\n")
+    build_site(options)  # starts from the first build's folder, old index included
+    clean = tmp_path / "clean"
+    build_site(options_for(bundled, search=True, output_dir=clean, cache_dir=tmp_path / "clean-cache"))
+    assert any(path.startswith("pagefind/") for path in snapshot(clean))
+    assert snapshot(bundled.out) == snapshot(clean)
 
 
 def test_a_tampered_kept_site_still_gives_exactly_a_clean_build(bundled: Project, tmp_path: Path) -> None:
