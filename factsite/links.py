@@ -14,8 +14,14 @@ from .errors import Problem
 from .model import Page
 from .urls import Urls
 
-_LINKING_TAG = re.compile(r"<(a|link|script|img|iframe|source)\s([^>]*)>", re.IGNORECASE)
-_ID = re.compile(r'\sid="([^"]*)"')
+_LINKING_TAG = re.compile(
+    r"<([aA]|[lL][iI][nN][kK]|[sS][cC][rR][iI][pP][tT]|[iI][mM][gG]|[iI][fF][rR][aA][mM][eE]|[sS][oO][uU][rR][cC][eE])"
+    r"\s([^>]*)>"
+)
+"""Any letter case, spelled out: re.IGNORECASE would cost the fast search for '<' (half again slower)."""
+_ID = re.compile(r'id="([^"]*)"')
+"""Preceded by whitespace, checked in Python: a leading \\s would cost the fast literal search
+(four times slower over a page)."""
 _HREF = re.compile(r'(?:^|\s)href="([^"]*)"')
 _SRC = re.compile(r'(?:^|\s)src="([^"]*)"')
 _REL = re.compile(r'(?:^|\s)rel="([^"]*)"')
@@ -36,7 +42,9 @@ def scan_page(html: str) -> PageScan:
     Our templates and Markdown renderer always double-quote and escape attribute values, so a
     regular expression reads them exactly, ten times faster than html.parser.
     """
-    ids = {_unescape(value) for value in _ID.findall(html)}
+    ids = {
+        _unescape(found.group(1)) for found in _ID.finditer(html) if html[found.start() - 1 : found.start()].isspace()
+    }
     links: list[tuple[int, str]] = []
     line, position = 1, 0
     for tag in _LINKING_TAG.finditer(html):
