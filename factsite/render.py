@@ -60,6 +60,12 @@ class _SiteResolver(Resolver):
         self.site, self.views, self.urls, self.env = site, views, urls, env
         self.templates_state = templates_state
         self.embeds: dict[tuple[str, str], str | None] = {}
+        self.records_by_kind: dict[str, dict[str, Any]] = {
+            "actor": views.actor_by_id,
+            "event": views.event_by_id,
+            "quote": views.quote_by_id,
+            "source": views.source_by_id,
+        }
 
     def resolve(self, kind: str, record_id: str) -> Target | None:
         views = self.views
@@ -70,13 +76,7 @@ class _SiteResolver(Resolver):
             if record_id not in self.site.page_by_slug:
                 return None
             return Target(self.urls.url("" if record_id == "index" else f"{record_id}/"))
-        urls_by_kind: dict[str, dict[str, Any]] = {
-            "actor": views.actor_by_id,
-            "event": views.event_by_id,
-            "quote": views.quote_by_id,
-            "source": views.source_by_id,
-        }
-        record = urls_by_kind[kind].get(record_id)
+        record = self.records_by_kind[kind].get(record_id)
         if record is None:
             return None
         return Target(record.ref.url if kind == "actor" else record.url)
