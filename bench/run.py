@@ -211,6 +211,7 @@ def main() -> None:
                 for tool in tools[run % len(tools) :] + tools[: run % len(tools)]:  # alternate the order
                     root, command = commands[tool]
                     clean(root, tool)
+                    os.sync()  # setup and cleaning writes land now, not on the next tool measured
                     results[tool].append(run_measured(command, root))
             for tool in tools:
                 median = statistics.median(m.seconds for m in results[tool])
@@ -226,6 +227,7 @@ def main() -> None:
                 run_measured(command, root)  # the kept copy of the previous site now exists
                 page = root / "content" / "pages" / "page-1.md"
                 page.write_text(page.read_text() + "\nOne more line.\n")
+                os.sync()
                 rebuild = run_measured(command, root)
                 print(
                     f"| {size:,} | factsite, rebuild after one edit | {rebuild.seconds:.2f} | | "

@@ -151,7 +151,6 @@ PAGE_FIELDS = {
     "updated": Field(parse_date),
 }
 
-DATA_FILES = ("sources", "actors", "quotes", "timeline", "glossary")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
