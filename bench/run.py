@@ -47,13 +47,13 @@ class Measurement:
 
 
 def run_measured(command: list[str], cwd: Path) -> Measurement:
-    """Wall time and the peak summed RSS of the process and all its descendants (polled)."""
+    """Wall time and the peak summed RSS of the process and all its descendants (polled every 25 ms)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
     while process.poll() is None:
         peak = max(peak, _tree_rss(process.pid))
-        time.sleep(0.01)
+        time.sleep(0.025)
     elapsed = time.perf_counter() - started
     if process.returncode != 0:
         error = process.stderr.read().decode(errors="replace")[-2000:] if process.stderr else ""
@@ -64,25 +64,20 @@ def run_measured(command: list[str], cwd: Path) -> Measurement:
 
 
 def _tree_rss(root_pid: int) -> int:
-    """Sum of VmRSS (kB) over root_pid and its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            status = Path(f"/proc/{entry}/status").read_text()
-        except OSError:
-            continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        pid, ppid = int(entry), int(fields.get("PPid", "0").strip())
-        children.setdefault(ppid, []).append(pid)
-        rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
+    """Sum of VmRSS (kB) over root_pid and its descendants, found through /proc/PID/task/*/children
+    (cheap: listing all of /proc every poll took a third of a core away from the tool measured)."""
     total, stack = 0, [root_pid]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack.extend(children.get(pid, []))
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            for task in os.listdir(f"/proc/{pid}/task"):
+                stack.extend(int(child) for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split())
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
     return total
 
 
