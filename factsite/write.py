@@ -70,14 +70,8 @@ class StagingTree:
     def finish(self) -> None:
         """Remove what the earlier build wrote and this one did not, then emptied folders."""
         for output_path in sorted(self.leftover, reverse=True):
-            stale = inside(self.root, output_path)
-            if stale.is_dir():
-                continue  # a folder this build made where the earlier build had a file
-            stale.unlink(missing_ok=True)
-            for folder in stale.parents:
-                if folder == self.root or any(folder.iterdir()):
-                    break
-                folder.rmdir()
+            if not inside(self.root, output_path).is_dir():  # else: a folder this build made there
+                _remove(self.root, output_path)
         self.leftover = set()
 
 
@@ -86,6 +80,16 @@ def _holds(path: Path, data: bytes) -> bool:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
+
+
+def _remove(root: Path, output_path: str) -> None:
+    """Remove a file, then the folders it leaves empty."""
+    stale = inside(root, output_path)
+    stale.unlink(missing_ok=True)
+    for folder in stale.parents:
+        if folder == root or any(folder.iterdir()):
+            break
+        folder.rmdir()
 
 
 def _write(destination: Path, data: bytes) -> None:
@@ -197,18 +201,11 @@ def write_changed(
     changed = []
     for output_path in sorted(wanted):
         if baseline.get(output_path) != wanted[output_path]:
-            destination = inside(output_dir, output_path)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.write_bytes(wanted[output_path])
+            _write(inside(output_dir, output_path), wanted[output_path])
             changed.append(output_path)
     for output_path in sorted(set(baseline) - set(wanted)):
-        stale = inside(output_dir, output_path)
-        stale.unlink(missing_ok=True)
+        _remove(output_dir, output_path)
         changed.append(output_path)
-        for folder in stale.parents:
-            if folder == output_dir or any(folder.iterdir()):
-                break
-            folder.rmdir()
     (output_dir / MARKER).write_text(MARKER_TEXT)
     previous.clear()
     previous.update(wanted)
