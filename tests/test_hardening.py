@@ -241,6 +241,7 @@ def test_killing_builds_at_random_moments_never_damages_the_published_site(tmp_p
         time.sleep(rng.uniform(0.3, 3.0))
         process.send_signal(signal.SIGKILL)
         process.wait()
+        assert not _processes_working_in(root), "nothing the killed build started (the indexer) lives on"
         now = snapshot(root / "_site")
         if now != published:  # the build finished and swapped in: it must be complete
             subprocess.run(command + ["check"], cwd=root, check=True, capture_output=True)
@@ -248,6 +249,47 @@ def test_killing_builds_at_random_moments_never_damages_the_published_site(tmp_p
             published = now
     subprocess.run(command, cwd=root, check=True, capture_output=True)
     assert not list(root.glob("._site.tmp-*")), "leftovers of killed builds are cleaned up by the next build"
+
+
+def test_killing_a_build_while_it_indexes_leaves_no_indexer_behind(tmp_path: Path) -> None:
+    from corpus import make_corpus
+
+    root = tmp_path / "project"
+    make_corpus(300, root / "content")  # big enough that indexing takes a while
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "static", root / "static")
+    command = [sys.executable, str(REPO / "build.py")]
+    for _ in range(5):  # until a kill lands while Pagefind runs
+        process = subprocess.Popen(command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while process.poll() is None and not _processes_working_in(root, patience=0):
+            time.sleep(0.005)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            break
+    else:
+        pytest.skip("the build always finished before Pagefind could be seen running")
+    assert not _processes_working_in(root, patience=0.3)
+    subprocess.run(command, cwd=root, check=True, capture_output=True)
+    assert not list(root.glob("._site.tmp-*"))
+
+
+def _processes_working_in(root: Path, patience: float = 2.0) -> list[str]:
+    """Command lines naming a path under root, after giving dying processes `patience` seconds."""
+    deadline = time.monotonic() + patience
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                command_line = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (OSError, IndexError):
+                continue
+            if str(root) in command_line and state != "Z":
+                found.append(command_line)
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 # -- reproducible ---------------------------------------------------------------------------------
