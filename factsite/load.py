@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
-import multiprocessing
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +42,7 @@ from .model import (
     Source,
     Term,
 )
+from .workers import can_fork, fork_pool
 from .yamlfile import Mapping, parse_yaml, read_text
 
 T = TypeVar("T")
@@ -217,13 +218,12 @@ class _Loader:
         big = [
             name
             for name in RECORD_FILES
-            if self.workers > 1 and _size(self.content_dir / f"{name}.yaml") >= BACKGROUND_MINIMUM
+            if can_fork(self.workers) and _size(self.content_dir / f"{name}.yaml") >= BACKGROUND_MINIMUM
         ]
-        if not big or "fork" not in multiprocessing.get_all_start_methods():
-            loaded = {name: self.load_records(name, *RECORD_FILES[name]) for name in RECORD_FILES}
-            return {**loaded, "pages": self.load_pages()}
-        with multiprocessing.get_context("fork").Pool(min(len(big), self.workers - 1)) as pool:
-            pending = {name: pool.apply_async(_load_records_alone, (self.content_dir, name)) for name in big}
+        with fork_pool(min(len(big), self.workers - 1)) if big else contextlib.nullcontext() as pool:
+            pending = (
+                {name: pool.apply_async(_load_records_alone, (self.content_dir, name)) for name in big} if pool else {}
+            )
             loaded = {name: self.load_records(name, *RECORD_FILES[name]) for name in RECORD_FILES if name not in big}
             loaded["pages"] = self.load_pages()
             for name, result in pending.items():

@@ -12,7 +12,6 @@ Syntax on top of CommonMark (+ tables, strikethrough, footnotes, heading anchors
 
 from __future__ import annotations
 
-import multiprocessing
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +27,8 @@ from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+
+from .workers import PARALLEL_MINIMUM, can_fork, fork_pool
 
 REFERENCE_KINDS = ("actor", "event", "quote", "source", "term", "page")
 EMBED_KINDS = ("quote", "event")
@@ -114,9 +115,6 @@ class MarkdownCache:
         self._entries, self._used = self._used, {}
 
 
-PARALLEL_MINIMUM = 200
-"""Render in worker processes only when at least this many pages need it: below that, starting
-the workers costs more than it saves."""
 _forked: tuple[MarkdownIt, Resolver] | None = None
 """What forked workers render with: inherited from the parent, never pickled."""
 
@@ -143,10 +141,10 @@ def render_many(
         for index in [i for i in missing if fastmarkdown.can_render(texts[i])]:
             results[index] = _render_and_store(md, texts[index], resolver, cache, accelerate=True)
         missing = [index for index in missing if results[index] is None]
-    if workers > 1 and len(missing) >= PARALLEL_MINIMUM and "fork" in multiprocessing.get_all_start_methods():
+    if can_fork(workers) and len(missing) >= PARALLEL_MINIMUM:
         _forked = (md, resolver)
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with fork_pool(workers) as pool:
                 rendered = pool.map(_render_in_worker, [texts[i] for i in missing], chunksize=16)
         finally:
             _forked = None

@@ -545,8 +545,8 @@ def check_page_references(partial: PartialContent) -> list[Problem]:
     """Report unknown record references in Markdown even when the YAML failed to load."""
     md = make_markdown(allow_raw_html=False)
     resolver = _DeclaredIdResolver(partial.declared_ids)
-    problems = []
-    for page in partial.pages:
-        for line, message in render_markdown(md, page.body, resolver).problems:
-            problems.append(Problem(page.origin.path, page.body_line + line - 1, message))
-    return problems
+    return [
+        problem
+        for page in partial.pages
+        for problem in markdown_problems(page, render_markdown(md, page.body, resolver))
+    ]

@@ -12,7 +12,6 @@ other pages are checked once every page is done.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,13 +19,12 @@ from pathlib import Path
 from .errors import Problem, SiteError
 from .links import Deferred, LinkChecker, scan_page
 from .render import PageJob, PageRenderer, Plan, Progress, markdown_problems, template_errors
+from .workers import PARALLEL_MINIMUM, can_fork, fork_pool
 from .write import StagingTree
 
 CHUNK = 64
 """Pages per unit of work: large enough that handing chunks out costs nothing, small enough to
 balance the load (a timeline page can take as long as a hundred article pages)."""
-PARALLEL_MINIMUM = 200
-"""Below this many pages, starting worker processes costs more than it saves."""
 
 
 @dataclass
@@ -94,11 +92,11 @@ def stream_pages(
 
 
 def _results(count: int, workers: int, pages: int, meanwhile: Callable[[], None]) -> Iterator[tuple[int, ChunkResult]]:
-    if workers > 1 and pages >= PARALLEL_MINIMUM and "fork" in multiprocessing.get_all_start_methods():
+    if can_fork(workers) and pages >= PARALLEL_MINIMUM:
         gc.collect()
         gc.freeze()  # the loaded site stays shared with the workers instead of being copied
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with fork_pool(workers) as pool:
                 results = pool.imap_unordered(_run_chunk, range(count))
                 meanwhile()
                 yield from results

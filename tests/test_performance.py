@@ -14,7 +14,7 @@ import pytest
 from factsite import load
 from factsite.build import BuildOptions, build_site
 from factsite.errors import SiteError
-from factsite.stream import PARALLEL_MINIMUM
+from factsite.workers import PARALLEL_MINIMUM
 
 from conftest import REPO, snapshot
 from corpus import make_corpus
