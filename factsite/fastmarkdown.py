@@ -12,6 +12,7 @@ reference to an unknown record (so the error names the exact line).
 
 from __future__ import annotations
 
+import functools
 import re
 from html import escape
 from typing import Any
@@ -32,6 +33,7 @@ _RULES = [
 _ANCHOR = r'<h([1-6])><a aria-hidden="true" class="anchor" id="([^"]*)" href="#[^"]*">'
 _EMBED_PARAGRAPH = re.compile(rf"<p>::({'|'.join(EMBED_KINDS)})\[([^\]\s]*)\]</p>\n")
 _RECORD_LINK = re.compile(rf'<a href="({"|".join(REFERENCE_KINDS)}):([^"#]*)(#[^"]*)?"([^>]*)>')
+_TERM_LINK = re.compile(r'<a href="term:([^"#]*)(?:#[^"]*)?"[^>]*>')
 _EMBED_MENTION = re.compile(rf"::({'|'.join(EMBED_KINDS)})\[")
 _EMBED_LINE = re.compile(rf"::({'|'.join(EMBED_KINDS)})\[[^\]\s]*\][ \t]*")
 _parser: Any = None
@@ -48,14 +50,19 @@ def can_render(text: str) -> bool:
     """True when the fast path reproduces the Python path exactly for this text."""
     if markdown_it_pyrs is None or "[^" in text:
         return False
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if _EMBED_MENTION.search(line):
-            before = lines[index - 1] if index > 0 else ""
-            after = lines[index + 1] if index + 1 < len(lines) else ""
-            if not _EMBED_LINE.fullmatch(line) or before.strip() or after.strip():
-                return False
+    for mention in _EMBED_MENTION.finditer(text):  # each embed must be a paragraph of its own
+        begin = text.rfind("\n", 0, mention.start()) + 1
+        end = _line_end(text, begin)
+        before = text[text.rfind("\n", 0, begin - 1) + 1 : begin - 1] if begin else ""
+        after = text[end + 1 : _line_end(text, end + 1)] if end < len(text) else ""
+        if not _EMBED_LINE.fullmatch(text, begin, end) or before.strip() or after.strip():
+            return False
     return True
+
+
+def _line_end(text: str, begin: int) -> int:
+    end = text.find("\n", begin)
+    return len(text) if end < 0 else end
 
 
 def render_fast(text: str, resolver: Resolver) -> str | None:
@@ -78,31 +85,64 @@ def render_fast(text: str, resolver: Resolver) -> str | None:
         return str(rendered)
 
     html = _EMBED_PARAGRAPH.sub(embed, html)
-    terms = 0
+    links = _links_of(resolver)
+
+    def link(match: re.Match[str]) -> str:
+        nonlocal unknown
+        whole = match.group(0)
+        replacement = links.get(whole)
+        if replacement is None:
+            kind = match.group(1)
+            target = None if kind == "term" else resolver.resolve(kind, match.group(2))
+            if target is None:  # a term (done below) or an unknown record
+                unknown = unknown or kind != "term"
+                return whole
+            replacement = links[whole] = f'<a href="{escape(target.url + (match.group(3) or ""))}"{match.group(4)}>'
+        return replacement
+
+    html = _RECORD_LINK.sub(link, html)
+    if unknown:
+        return None
+    return _terms(html, resolver) if '<a href="term:' in html else html
+
+
+def _terms(html: str, resolver: Resolver) -> str | None:
+    """Term links become a link plus the definition in place, numbered within the page."""
     pieces: list[str] = []
     position = 0
-    for match in _RECORD_LINK.finditer(html):
-        kind, record_id, fragment, rest = match.group(1), match.group(2), match.group(3) or "", match.group(4)
-        target = resolver.resolve(kind, record_id)
+    for number, match in enumerate(_TERM_LINK.finditer(html), start=1):
+        target = resolver.resolve("term", match.group(1))
         if target is None:
             return None
-        pieces.append(html[position : match.start()])
-        position = match.end()
-        if kind != "term":
-            pieces.append(f'<a href="{escape(target.url + fragment)}"{rest}>')
-            continue
-        terms += 1
-        closing = html.index("</a>", position)
-        pieces.append(
-            f'<span class="term"><a class="term-link" href="{escape(target.url)}" aria-describedby="term-def-{terms}">'
-        )
-        pieces.append(html[position:closing])
-        pieces.append(
-            f'</a><span class="term-def" role="tooltip" id="term-def-{terms}">{escape(target.definition)}</span></span>'
-        )
+        closing = html.index("</a>", match.end())
+        url, definition = _escape(target.url), _escape(target.definition)
+        pieces += [
+            html[position : match.start()],
+            f'<span class="term"><a class="term-link" href="{url}" aria-describedby="term-def-{number}">',
+            html[match.end() : closing],
+            f'</a><span class="term-def" role="tooltip" id="term-def-{number}">{definition}</span></span>',
+        ]
         position = closing + len("</a>")
     pieces.append(html[position:])
-    return None if unknown else "".join(pieces)
+    return "".join(pieces)
+
+
+_links: tuple[Resolver | None, dict[str, str]] = (None, {})
+
+
+def _links_of(resolver: Resolver) -> dict[str, str]:
+    """Record links already rewritten for this resolver (one build): the same links recur on many
+    pages. Holding the resolver keeps its identity from being reused by another."""
+    global _links
+    if _links[0] is not resolver:
+        _links = (resolver, {})
+    return _links[1]
+
+
+@functools.lru_cache(maxsize=65536)
+def _escape(text: str) -> str:
+    """html.escape, remembered: the same record URLs and definitions recur on many pages."""
+    return escape(text)
 
 
 def _python_heading(match: re.Match[str]) -> str:

@@ -83,6 +83,11 @@ class LinkChecker:
     """Output path -> the page whose Markdown made it (errors then point at the Markdown line)."""
     shown_output: str
 
+    def __post_init__(self) -> None:
+        self._own: dict[str, tuple[str, bool, str]] = {}
+        """Root-relative href -> (output path it reaches, whether we write it, fragment): such a
+        link means the same on every page, and the same links recur on most pages."""
+
     def check_page(self, output_path: str, scan: PageScan) -> tuple[list[Problem], list[Deferred]]:
         """Problems found on this page alone, and the anchors it needs on other pages."""
         problems: list[Problem] = []
@@ -90,19 +95,23 @@ class LinkChecker:
         urls = self.urls
         page_url = urls.url(output_path.removesuffix("index.html"))
         base_path = urls.base_path
+        own = self._own
         for html_line, href in scan.links:
-            resolved = _own_url(href, base_path) or _resolve(href, page_url, base_path, urls.origin)
-            if resolved is None:
-                continue
-            if resolved[0] == "error":
-                problems.append(self._problem(output_path, href, html_line, resolved[1]))
-                continue
-            _, site_path, fragment = resolved
-            target = site_path + "index.html" if site_path == "" or site_path.endswith("/") else site_path
-            if target not in self.files and target + "/index.html" in self.files:
-                target += "/index.html"
-            if target not in self.files:
-                message = f"broken link {href!r}: nothing is published at {urls.url(site_path)}"
+            known = own.get(href)
+            if known is None:
+                resolved = _own_url(href, base_path) or _resolve(href, page_url, base_path, urls.origin)
+                if resolved is None:
+                    continue
+                if resolved[0] == "error":
+                    problems.append(self._problem(output_path, href, html_line, resolved[1]))
+                    continue
+                _, site_path, fragment = resolved
+                known = self._locate(site_path, fragment)
+                if href.startswith(base_path):
+                    own[href] = known
+            target, exists, fragment = known
+            if not exists:
+                message = f"broken link {href!r}: nothing is published at {urls.url(known[0])}"
                 problems.append(self._problem(output_path, href, html_line, message))
             elif fragment and target == output_path:
                 if fragment not in scan.ids:
@@ -111,6 +120,16 @@ class LinkChecker:
             elif fragment and target.endswith(".html"):
                 deferred.append((target, fragment, output_path, href, html_line))
         return problems, deferred
+
+    def _locate(self, site_path: str, fragment: str) -> tuple[str, bool, str]:
+        """(the file a site path reaches, or the site path itself when nothing is there; whether it
+        exists; the fragment)."""
+        target = site_path + "index.html" if site_path == "" or site_path.endswith("/") else site_path
+        if target not in self.files and target + "/index.html" in self.files:
+            target += "/index.html"
+        if target not in self.files:
+            return site_path, False, fragment
+        return target, True, fragment
 
     def check_anchors(self, deferred: Iterable[Deferred], ids: dict[str, frozenset[str]]) -> list[Problem]:
         """Links to anchors on other pages, once `ids` (output path -> ids) is complete."""

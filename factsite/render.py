@@ -60,6 +60,7 @@ class _SiteResolver(Resolver):
         self.site, self.views, self.urls, self.env = site, views, urls, env
         self.templates_state = templates_state
         self.embeds: dict[tuple[str, str], str | None] = {}
+        self.targets: dict[tuple[str, str], Target | None] = {}
         self.records_by_kind: dict[str, dict[str, Any]] = {
             "actor": views.actor_by_id,
             "event": views.event_by_id,
@@ -68,6 +69,13 @@ class _SiteResolver(Resolver):
         }
 
     def resolve(self, kind: str, record_id: str) -> Target | None:
+        """Looked up once per build: a record is linked from many pages."""
+        key = (kind, record_id)
+        if key not in self.targets:
+            self.targets[key] = self._target(kind, record_id)
+        return self.targets[key]
+
+    def _target(self, kind: str, record_id: str) -> Target | None:
         views = self.views
         if kind == "term":
             term = views.term_by_id.get(record_id)

@@ -113,6 +113,17 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, list
         node = loader.get_single_node()
         if node is None:
             return None, []
+        try:
+            return _Construction(loader, offset, aliases_possible="*" in text).value(node, 1), []
+        except _Unusual:
+            pass
+        except (_GraphProblem, _BadValue, _DuplicateKey, yaml.YAMLError):
+            # An alias or deep nesting anywhere is reported before any other problem, found the
+            # same way whatever else is wrong.
+            problem = _check_node_graph(node, shown_as, offset)
+            if problem:
+                return None, [problem]
+            raise
         problem = _check_node_graph(node, shown_as, offset)
         if problem:
             return None, [problem]
@@ -132,6 +143,63 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, list
         return None, [Problem(shown_as, first_line, f"YAML is nested too deeply (limit {MAX_DEPTH})")]
     finally:
         loader.dispose()
+
+
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+class _GraphProblem(Exception):
+    """An alias or nesting beyond MAX_DEPTH: `_check_node_graph` words it."""
+
+
+class _Unusual(Exception):
+    """A collection with another tag (!!set, !!omap...): PyYAML's own constructor builds the file."""
+
+
+class _Construction:
+    """Builds Python values from a composed node graph in one walk, refusing aliases and deep
+    nesting on the way. Strings, lists and mappings (nearly everything content holds) are built
+    here directly; any other value goes through PyYAML's constructor, which is several times
+    slower per node but knows every tag."""
+
+    def __init__(self, loader: _ContentLoader, offset: int, aliases_possible: bool) -> None:
+        self.loader = loader
+        self.offset = offset + 1
+        self.seen: set[int] | None = set() if aliases_possible else None
+        """Ids of the nodes built so far: an alias is a node met twice (only a '*' makes one)."""
+
+    def value(self, node: yaml.Node, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise _GraphProblem
+        if self.seen is not None:
+            if id(node) in self.seen:
+                raise _GraphProblem
+            self.seen.add(id(node))
+        tag = node.tag
+        if tag == _STR and isinstance(node, yaml.ScalarNode):
+            return node.value
+        if tag == _MAP and isinstance(node, yaml.MappingNode):
+            return self.mapping(node, depth)
+        if tag == _SEQ and isinstance(node, yaml.SequenceNode):
+            return [self.value(child, depth + 1) for child in node.value]
+        if not isinstance(node, yaml.ScalarNode):
+            raise _Unusual
+        return self.loader.construct_object(node, deep=True)
+
+    def mapping(self, node: yaml.MappingNode, depth: int) -> Mapping:
+        mapping = Mapping()
+        mapping.line = node.start_mark.line + self.offset
+        mapping.key_lines = key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.value(key_node, depth + 1)
+            if not isinstance(key, str):
+                key = str(key)
+            line = key_node.start_mark.line + self.offset
+            if key in key_lines:
+                raise _DuplicateKey(key, line)
+            key_lines[key] = line
+            mapping[key] = self.value(value_node, depth + 1)
+        return mapping
 
 
 def _check_node_graph(root: yaml.Node, shown_as: str, offset: int) -> Problem | None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from factsite.yamlfile import MAX_FILE_BYTES, parse_yaml, read_text
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from factsite import yamlfile
+from factsite.errors import Problem
+from factsite.yamlfile import MAX_FILE_BYTES, Mapping, parse_yaml, read_text
 
 
 def test_lines_of_mappings_and_keys_are_kept() -> None:
@@ -55,3 +62,67 @@ def test_oversized_files_are_refused(tmp_path: Path) -> None:
     text, problems = read_text(path, "f.yaml")
     assert text is None
     assert problems[0].message == "file is larger than 2 MiB; split it up"
+
+
+# -- the one-walk construction equals PyYAML's own ---------------------------------------------
+
+VARIED_DOCUMENTS = [
+    "- id: a\n  n: 1\n  f: 1.5\n  yes: yes\n  none: ~\n  empty:\n  date: 2022-01-26\n  tags: [x, 'y', \"z\"]\n",
+    "title: 'Quoted: with colon'\nbody: |\n  Two\n  lines\nfolded: >\n  one\n  two\nnested: {a: {b: [1, {c: d}]}}\n",
+    "? [complex, key]\n: value\n? {a: b}\n: other\n1: number key\ntrue: bool key\n",
+    "explicit: !!str 123\nint: !!int '7'\nfloat: !!float '2'\nbinary: !!binary aGk=\nnull: !!null ''\n",
+    "set: !!set {a, b}\nomap: !!omap [a: 1, b: 2]\n",
+    "- - - deep\n    - [1, [2, [3]]]\n- ünïcödé: “quotes” — dashes\n",
+    "a: 1\nb: *x\n",
+    "a: &x 1\nb: *x\nc: !!int nope\n",
+    "a: 1\na: 2\n",
+    "a: !!int nope\nb: !!float nope\n",
+    "a: !unknown tag\n",
+    "[" * 41 + "]" * 41,
+    "x: " + "[" * 40 + "]" * 40,
+]
+
+
+def parse_generally(text: str, first_line: int = 1) -> tuple[object, list[Problem]]:
+    """The path PyYAML's constructor takes for every node (what parse_yaml falls back to)."""
+    original = yamlfile._Construction.value
+
+    def refuse(self: object, node: object, depth: int) -> object:
+        raise yamlfile._Unusual
+
+    yamlfile._Construction.value = refuse  # type: ignore[method-assign]
+    try:
+        return parse_yaml(text, "f.yaml", first_line)
+    finally:
+        yamlfile._Construction.value = original  # type: ignore[method-assign]
+
+
+def shape(value: object) -> object:
+    """A value with every mapping's line and key lines spelled out, for comparison."""
+    if isinstance(value, Mapping):
+        return ("mapping", value.line, dict(value.key_lines), {k: shape(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [shape(item) for item in value]
+    return (type(value).__name__, value)
+
+
+@pytest.mark.parametrize("text", VARIED_DOCUMENTS)
+def test_one_walk_builds_what_pyyaml_builds_with_the_same_problems(text: str) -> None:
+    fast, fast_problems = parse_yaml(text, "f.yaml", 3)
+    general, general_problems = parse_generally(text, 3)
+    assert fast_problems == general_problems
+    assert shape(fast) == shape(general)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+        max_leaves=20,
+    ),
+    st.sampled_from([None, False, True]),
+)
+def test_one_walk_equals_pyyaml_on_generated_documents(value: object, flow: bool | None) -> None:
+    text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True)
+    assert shape(parse_yaml(text, "f.yaml")[0]) == shape(parse_generally(text)[0])
