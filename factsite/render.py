@@ -22,7 +22,7 @@ from .markdown import MarkdownCache, RenderResult, Resolver, Target, make_markdo
 from .memo import Memo
 from .model import Page, PartialDate, Site
 from .urls import Urls, output_file
-from .views import PageLink, PageView, Sections, SiteView, Views, build_views, date_view
+from .views import PageLink, PageView, Sections, SiteView, Views, build_views, date_view, navigation
 
 Progress = Callable[[str, int, int], None]
 """Called as (step, done, total) while rendering, for a progress display."""
@@ -295,6 +295,13 @@ def prepare(
                 f"field 'social_image': {config.social_image!r} is not a file in the static folder",
             )
         )
+    sections = Sections(
+        timeline=bool(views.events),
+        actors=bool(views.actors),
+        quotes=bool(views.quotes),
+        glossary=bool(views.terms),
+        sources=bool(views.sources),
+    )
     site_view = SiteView(
         title=config.title,
         description=config.description,
@@ -302,17 +309,12 @@ def prepare(
         publisher=config.publisher,
         as_of=date_view(config.as_of),
         as_of_label=config.as_of_label,
-        has=Sections(
-            timeline=bool(views.events),
-            actors=bool(views.actors),
-            quotes=bool(views.quotes),
-            glossary=bool(views.terms),
-            sources=bool(views.sources),
-        ),
+        has=sections,
         search=search,
         social_image=urls.absolute(social_image) if social_image else "",
         favicon=urls.url(assets.output_path_of["favicon.svg"]) if "favicon.svg" in assets.output_path_of else "",
         feed=urls.url("feed.xml") if urls.origin else "",
+        nav=navigation(sections, urls),
     )
     common = {"site": site_view, "explainers": explainers}
     # Pages are cached by a digest of everything they are rendered from. repr() of our frozen
@@ -424,6 +426,7 @@ def prepare(
                 jsonld=structured.event(views.event_by_id[event_model.id], urls),
                 event=views.event_by_id[event_model.id],
                 quote=None,
+                permalink=urls.origin + views.event_by_id[event_model.id].url,
             )
     if views.quotes:
         emit(
@@ -444,6 +447,7 @@ def prepare(
                 jsonld=structured.quotation(quote, urls),
                 quote=quote,
                 event=None,
+                permalink=urls.origin + quote.url,
             )
     if views.terms:
         emit("glossary/", "glossary.html", "Glossary", lastmod=config.as_of, terms=views.terms)

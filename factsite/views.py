@@ -283,6 +283,28 @@ class Sections:
 
 
 @dataclass(frozen=True)
+class NavLink:
+    """A main-navigation entry: a generated section that exists, or the home page."""
+
+    path: str
+    """Site path ('' for home, 'timeline/'...): compared with the page's `current`."""
+    label: str
+    url: str
+
+
+def navigation(has: Sections, urls: Urls) -> tuple[NavLink, ...]:
+    sections = [
+        ("", "Home", True),
+        ("timeline/", "Timeline", has.timeline),
+        ("actors/", "Who's who", has.actors),
+        ("quotes/", "Quotes", has.quotes),
+        ("glossary/", "Glossary", has.glossary),
+        ("sources/", "Sources", has.sources),
+    ]
+    return tuple(NavLink(path, label, urls.url(path)) for path, label, shown in sections if shown)
+
+
+@dataclass(frozen=True)
 class SiteView:
     """Site-wide settings every template sees."""
 
@@ -300,6 +322,8 @@ class SiteView:
     favicon: str
     feed: str
     """URL of the Atom feed, or '' when none is written."""
+    nav: tuple[NavLink, ...]
+    """Main navigation, in order."""
 
 
 @dataclass(frozen=True)
