@@ -22,7 +22,7 @@ from .markdown import MarkdownCache, RenderResult, Resolver, Target, make_markdo
 from .memo import Memo
 from .model import Page, PartialDate, Site
 from .urls import Urls, output_file
-from .views import PageLink, PageView, Sections, SiteView, Views, build_views, date_view, navigation
+from .views import NavLink, PageLink, PageView, Sections, SiteView, Views, build_views, date_view, navigation
 
 Progress = Callable[[str, int, int], None]
 """Called as (step, done, total) while rendering, for a progress display."""
@@ -345,6 +345,7 @@ def prepare(
             "title": title,
             "description": description or config.description,
             "current": site_path,
+            "section": _section_of(site_path, site_view.nav),
             "canonical": urls.absolute(site_path),
             "og_type": og_type,
             "jsonld": jsonld,
@@ -500,6 +501,14 @@ def prepare(
     files = _machine_readable(site, urls, listed)
     renderer = PageRenderer(env, md, resolver, common)
     return renderer, Plan(jobs, files, markdown_sources, problems, common_digest)
+
+
+def _section_of(site_path: str, nav: tuple[NavLink, ...]) -> str | None:
+    """The navigation entry a page belongs to (its path), marked as current in the menu."""
+    for link in nav:
+        if site_path == link.path or (link.path and site_path.startswith(link.path)):
+            return link.path
+    return None
 
 
 def _content_dates(site: Site) -> list[PartialDate]:
