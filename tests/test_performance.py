@@ -4,6 +4,7 @@ never reaches a pipe or the error stream, --quiet is quiet."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import shutil
 import subprocess
 import sys
@@ -81,3 +82,27 @@ def test_progress_stays_off_pipes_and_quiet_prints_nothing(tmp_path: Path) -> No
     assert loud.stdout.startswith("Built ") and "\r" not in loud.stdout and loud.stderr == ""
     quiet = subprocess.run([*command, "--quiet"], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert quiet.stdout == "" and quiet.stderr == ""
+
+
+def test_a_build_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path) -> None:
+    make_corpus(20, tmp_path / "content")
+    options = BuildOptions(tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "out", search=False)
+    assert gc.isenabled()
+    build_site(options)
+    assert gc.isenabled() and not gc.get_freeze_count()
+    (tmp_path / "content" / "pages" / "page-1.md").write_text("no front matter\n")
+    with pytest.raises(SiteError):
+        build_site(options)
+    assert gc.isenabled() and not gc.get_freeze_count()
+
+
+def test_a_broken_link_repeated_on_many_pages_is_reported_on_each(tmp_path: Path) -> None:
+    """Links are located once per build and remembered: the memory must not hide a repeat."""
+    make_corpus(PARALLEL_MINIMUM + 10, tmp_path / "content")
+    pages = sorted((tmp_path / "content" / "pages").glob("*.md"))[:3]
+    for page in pages:
+        page.write_text(page.read_text() + "\nSee [nothing](/gone/#x).\n")
+    options = BuildOptions(tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "out", search=False)
+    with pytest.raises(SiteError) as raised:
+        build_site(options)
+    assert sorted(Path(p.path).name for p in raised.value.problems) == sorted(p.name for p in pages)
