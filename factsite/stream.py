@@ -12,6 +12,7 @@ other pages are checked once every page is done.
 from __future__ import annotations
 
 import gc
+import queue
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,12 @@ from .write import StagingTree
 CHUNK = 64
 """Pages per unit of work: large enough that handing chunks out costs nothing, small enough to
 balance the load (a timeline page can take as long as a hundred article pages)."""
+
+
+IN_FLIGHT = 8
+"""Chunks per worker handed out and not yet written: enough to keep every worker busy while the
+main process makes the data exports, few enough (about 10 MB) that rendered pages cannot pile up
+in the main process when the disk is slower than the workers."""
 
 
 @dataclass
@@ -100,9 +107,21 @@ def _results(count: int, workers: int, pages: int, meanwhile: Callable[[], None]
     try:
         if can_fork(workers) and pages >= PARALLEL_MINIMUM:
             with fork_pool(workers) as pool:
-                results = pool.imap_unordered(_run_chunk, range(count))
+                # A bounded number of chunks in flight, taken as they finish: when writing is
+                # slower than rendering (a slow disk), workers wait instead of piling pages up here.
+                finished: queue.SimpleQueue[tuple[int, ChunkResult] | BaseException] = queue.SimpleQueue()
+                last = -1
+                for last in range(min(count, IN_FLIGHT * workers)):
+                    pool.apply_async(_run_chunk, (last,), callback=finished.put, error_callback=finished.put)
                 meanwhile()
-                yield from results
+                for _ in range(count):
+                    result = finished.get()
+                    if isinstance(result, BaseException):
+                        raise result
+                    if last + 1 < count:
+                        last += 1
+                        pool.apply_async(_run_chunk, (last,), callback=finished.put, error_callback=finished.put)
+                    yield result
         else:
             meanwhile()
             for index in range(count):

@@ -8,14 +8,17 @@ import gc
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from factsite import load
+from factsite import load, stream
 from factsite.build import BuildOptions, build_site
 from factsite.errors import SiteError
 from factsite.workers import PARALLEL_MINIMUM
+from factsite.write import StagingTree
 
 from conftest import REPO, snapshot
 from corpus import make_corpus
@@ -106,3 +109,47 @@ def test_a_broken_link_repeated_on_many_pages_is_reported_on_each(tmp_path: Path
     with pytest.raises(SiteError) as raised:
         build_site(options)
     assert sorted(Path(p.path).name for p in raised.value.problems) == sorted(p.name for p in pages)
+
+
+def test_a_slow_disk_does_not_make_rendered_pages_pile_up_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers get a bounded number of chunks ahead of the one being written."""
+    make_corpus(600, tmp_path / "content")  # about 1,300 pages: 20 chunks
+    handed_out = 0
+
+    class CountingPool:
+        def __init__(self, pool: Any) -> None:
+            self.pool = pool
+
+        def __enter__(self) -> CountingPool:
+            self.pool.__enter__()
+            return self
+
+        def __exit__(self, *exception: object) -> None:
+            self.pool.__exit__(*exception)
+
+        def apply_async(self, *args: Any, **kwargs: Any) -> Any:
+            nonlocal handed_out
+            handed_out += 1
+            return self.pool.apply_async(*args, **kwargs)
+
+    real_pool, real_write = stream.fork_pool, StagingTree.write
+    monkeypatch.setattr(stream, "fork_pool", lambda processes: CountingPool(real_pool(processes)))
+    monkeypatch.setattr(
+        StagingTree, "write", lambda self, path, data: (time.sleep(0.002), real_write(self, path, data))
+    )
+    written_chunks, most_ahead = 0, 0
+
+    def progress(step: str, done: int, total: int) -> None:
+        nonlocal written_chunks, most_ahead
+        if step == "Rendering pages":
+            written_chunks += 1
+            most_ahead = max(most_ahead, handed_out - written_chunks)
+
+    options = BuildOptions(
+        tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "out", search=False, workers=2
+    )
+    build_site(options, progress=progress)
+    assert written_chunks == handed_out > stream.IN_FLIGHT * 2
+    assert most_ahead <= stream.IN_FLIGHT * 2
