@@ -447,8 +447,9 @@ def _close(ref: str, ids: dict[str, Any]) -> str:
     return f"; did you mean '{match[0]}'?" if match else ""
 
 
-BACKGROUND_MINIMUM = 256 * 1024
-"""Record files at least this big are parsed in a worker process while the rest loads."""
+BACKGROUND_MINIMUM = 64 * 1024
+"""Record files at least this big (a few hundred records) are parsed in a worker process while
+the rest loads: from about this size, parsing takes longer than forking and sending records back."""
 
 
 def _size(path: Path) -> int:
