@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from html import escape
 from typing import Any
 
@@ -127,16 +128,16 @@ def _terms(html: str, resolver: Resolver) -> str | None:
     return "".join(pieces)
 
 
-_links: tuple[Resolver | None, dict[str, str]] = (None, {})
+_links: weakref.WeakKeyDictionary[Resolver, dict[str, str]] = weakref.WeakKeyDictionary()
+"""Record links already rewritten, per resolver (one build): the same links recur on many pages.
+Weak, so a finished build's resolver (and the site it holds) is not kept alive by this memory."""
 
 
 def _links_of(resolver: Resolver) -> dict[str, str]:
-    """Record links already rewritten for this resolver (one build): the same links recur on many
-    pages. Holding the resolver keeps its identity from being reused by another."""
-    global _links
-    if _links[0] is not resolver:
-        _links = (resolver, {})
-    return _links[1]
+    links = _links.get(resolver)
+    if links is None:
+        links = _links[resolver] = {}
+    return links
 
 
 @functools.lru_cache(maxsize=65536)
