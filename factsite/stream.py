@@ -101,8 +101,8 @@ def stream_pages(
 def _results(count: int, workers: int, pages: int, meanwhile: Callable[[], None]) -> Iterator[tuple[int, ChunkResult]]:
     # Everything made so far lives to the end of the build: frozen, the cycle collector no longer
     # looks at it (so collecting after each chunk stays cheap) and forked workers share it instead
-    # of copying the pages its bookkeeping would touch.
-    gc.collect()
+    # of copying the pages its bookkeeping would touch. No full collection first: it finds next to
+    # nothing here and took 0.2 s at 10,000 pages; any cycle frozen now is collected after the build.
     gc.freeze()
     try:
         if can_fork(workers) and pages >= PARALLEL_MINIMUM:
