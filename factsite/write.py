@@ -62,7 +62,7 @@ class StagingTree:
         destination = f"{self.root}/{output_path}"
         if output_path in self.leftover:
             self.leftover.discard(output_path)
-            if _holds(Path(destination), data):
+            if _holds(destination, data):
                 return
         folder = output_path.rpartition("/")[0]
         try:
@@ -85,11 +85,23 @@ class StagingTree:
         self.leftover = set()
 
 
-def _holds(path: Path, data: bytes) -> bool:
+def _holds(path: str, data: bytes) -> bool:
+    """Whether the file at path holds exactly these bytes (a folder or a missing file does not)."""
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError:
         return False
+    try:
+        if os.fstat(descriptor).st_size != len(data):
+            return False
+        held = bytearray()
+        while len(held) <= len(data) and (block := os.read(descriptor, len(data) + 1 - len(held))):
+            held += block
+        return held == data
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
 
 
 def _remove(root: Path, output_path: str) -> None:
@@ -165,17 +177,36 @@ def _reuse(keep: Path, staging: Path) -> StagingTree:
     """Start from the kept earlier build when there is one we made, holding no links."""
     if not (keep / MARKER).is_file() or keep.is_symlink():
         return StagingTree(staging)
-    files: set[str] = set()
-    for folder, folders, names in os.walk(keep):
-        base = Path(folder)
-        if any((base / name).is_symlink() for name in folders + names):
-            return StagingTree(staging)
-        files.update((base / name).relative_to(keep).as_posix() for name in names)
+    files = _files_without_links(keep)
+    if files is None:
+        return StagingTree(staging)
     try:
         os.rename(keep, staging)  # replaces the empty staging folder
     except OSError:
         return StagingTree(staging)
     return StagingTree(staging, files - {MARKER})
+
+
+def _files_without_links(root: Path) -> set[str] | None:
+    """Every file under root as a site-relative path, or None if anything in it is a link or
+    something else than a file or folder. (os.scandir knows an entry's type without another
+    system call per entry.)"""
+    files: set[str] = set()
+    folders = [("", str(root))]
+    try:
+        while folders:
+            prefix, folder = folders.pop()
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append((f"{prefix}{entry.name}/", entry.path))
+                    elif entry.is_file(follow_symlinks=False):
+                        files.add(prefix + entry.name)
+                    else:  # a link, a pipe...: not something a build of ours leaves
+                        return None
+    except OSError:
+        return None
+    return files
 
 
 def _keep(folder: Path, keep: Path | None) -> bool:

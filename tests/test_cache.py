@@ -96,6 +96,17 @@ def test_a_kept_site_holding_a_link_is_not_reused(bundled: Project, tmp_path: Pa
     assert_same_as_clean_build(bundled, tmp_path)
 
 
+def test_a_kept_copy_holding_a_pipe_is_not_reused(bundled: Project, tmp_path: Path) -> None:
+    """Reading a pipe would block the build: anything but files and folders means start afresh."""
+    options = options_for(bundled)
+    build_site(options)
+    build_site(options)
+    (kept(bundled) / "404.html").unlink()
+    os.mkfifo(kept(bundled) / "404.html")
+    build_site(options)
+    assert_same_as_clean_build(bundled, tmp_path)
+
+
 def test_a_failed_build_keeps_its_folder_for_the_next_and_leaves_the_site(bundled: Project, tmp_path: Path) -> None:
     options = options_for(bundled)
     build_site(options)
