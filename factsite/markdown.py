@@ -16,19 +16,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
-from markdown_it import MarkdownIt
-from markdown_it.renderer import RendererHTML
-from markdown_it.rules_block import StateBlock
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
-from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.footnote import footnote_plugin
 
 from .workers import PARALLEL_MINIMUM, can_fork, fork_pool
+
+if TYPE_CHECKING:  # markdown-it-py is imported when a page first needs it (see DeferredMarkdown)
+    from markdown_it import MarkdownIt
+    from markdown_it.renderer import RendererHTML
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType, OptionsDict
 
 REFERENCE_KINDS = ("actor", "event", "quote", "source", "term", "page")
 EMBED_KINDS = ("quote", "event")
@@ -70,6 +70,10 @@ class RenderResult:
 
 def make_markdown(allow_raw_html: bool) -> MarkdownIt:
     """CommonMark with raw HTML off unless the site opts in (the commonmark preset turns it on)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
     md = MarkdownIt("commonmark", {"html": allow_raw_html, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
@@ -78,6 +82,24 @@ def make_markdown(allow_raw_html: bool) -> MarkdownIt:
     md.core.ruler.push("record_references", _resolve_references)
     md.add_render_rule("record_embed", _render_embed)
     return md
+
+
+class DeferredMarkdown:
+    """The configured markdown-it-py, made on first use. Most pages take the fast path and never
+    need it, and importing it is about 40 ms of every start (a tenth of a small build)."""
+
+    def __init__(self, allow_raw_html: bool) -> None:
+        self.options = {"html": allow_raw_html}
+        self._md: MarkdownIt | None = None
+
+    def render(self, src: str, env: EnvType | None = None) -> str:
+        if self._md is None:
+            self._md = make_markdown(bool(self.options["html"]))
+        return str(self._md.render(src, env))
+
+
+Markdown = Union["MarkdownIt", DeferredMarkdown]
+"""What renders Markdown: markdown-it-py itself, or made when first needed."""
 
 
 class _RecordingResolver(Resolver):
@@ -115,7 +137,7 @@ class MarkdownCache:
         self._entries, self._used = self._used, {}
 
 
-_forked: tuple[MarkdownIt, Resolver] | None = None
+_forked: tuple[Markdown, Resolver] | None = None
 """What forked workers render with: inherited from the parent, never pickled."""
 
 
@@ -128,7 +150,7 @@ def _render_in_worker(text: str) -> tuple[str, list[tuple[int, str]], tuple[tupl
 
 
 def render_many(
-    md: MarkdownIt, texts: list[str], resolver: Resolver, cache: MarkdownCache, workers: int
+    md: Markdown, texts: list[str], resolver: Resolver, cache: MarkdownCache, workers: int
 ) -> list[RenderResult]:
     """Render many pages, reusing the cache and spreading the rest over `workers` processes."""
     global _forked
@@ -158,7 +180,7 @@ def render_many(
     return [result for result in results if result is not None]
 
 
-def _cached(md: MarkdownIt, text: str, resolver: Resolver, cache: MarkdownCache) -> RenderResult | None:
+def _cached(md: Markdown, text: str, resolver: Resolver, cache: MarkdownCache) -> RenderResult | None:
     key = (bool(md.options["html"]), text)
     cached = cache._used.get(key) or cache._entries.get(key)
     if cached is not None and all(
@@ -169,7 +191,7 @@ def _cached(md: MarkdownIt, text: str, resolver: Resolver, cache: MarkdownCache)
     return None
 
 
-def _render(md: MarkdownIt, text: str, resolver: Resolver, accelerate: bool) -> RenderResult:
+def _render(md: Markdown, text: str, resolver: Resolver, accelerate: bool) -> RenderResult:
     """markdown-it-pyrs when installed and exact for this text (see fastmarkdown), else markdown-it-py."""
     if accelerate and not md.options["html"]:
         from . import fastmarkdown
@@ -183,7 +205,7 @@ def _render(md: MarkdownIt, text: str, resolver: Resolver, accelerate: bool) -> 
 
 
 def render_markdown(
-    md: MarkdownIt, text: str, resolver: Resolver, cache: MarkdownCache | None = None, accelerate: bool = True
+    md: Markdown, text: str, resolver: Resolver, cache: MarkdownCache | None = None, accelerate: bool = True
 ) -> RenderResult:
     """Render one page's Markdown; with a cache, an unchanged page whose references still resolve
     to the same targets is not parsed again."""
@@ -195,7 +217,7 @@ def render_markdown(
 
 
 def _render_and_store(
-    md: MarkdownIt, text: str, resolver: Resolver, cache: MarkdownCache | None, accelerate: bool
+    md: Markdown, text: str, resolver: Resolver, cache: MarkdownCache | None, accelerate: bool
 ) -> RenderResult:
     """Render (the cache already missed) and remember which records the page looked up."""
     if cache is None:
@@ -265,6 +287,8 @@ def _resolve_references(state: StateCore) -> None:
 
 def _make_term(state: StateCore, children: list[Token], index: int, target: Target) -> None:
     """Turn link_open ... link_close into a link plus an in-place definition."""
+    from markdown_it.token import Token
+
     state.env["term_count"] += 1
     def_id = f"term-def-{state.env['term_count']}"
     opening = Token("html_inline", "", 0)

@@ -11,14 +11,23 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from . import data, feeds, structured
 from .assets import Assets
 from .errors import PartialContent, Problem, SiteError
 from .feeds import Listed
-from .markdown import MarkdownCache, RenderResult, Resolver, Target, make_markdown, render_many, render_markdown
+from .markdown import (
+    DeferredMarkdown,
+    Markdown,
+    MarkdownCache,
+    RenderResult,
+    Resolver,
+    Target,
+    make_markdown,
+    render_many,
+    render_markdown,
+)
 from .memo import Memo
 from .model import Page, PartialDate, Site
 from .urls import Urls, output_file
@@ -159,7 +168,7 @@ class PageRenderer:
     """Renders a job's Markdown and template. Built once per build and inherited intact by
     forked workers (never pickled)."""
 
-    def __init__(self, env: jinja2.Environment, md: MarkdownIt, resolver: Resolver, common: dict[str, Any]) -> None:
+    def __init__(self, env: jinja2.Environment, md: Markdown, resolver: Resolver, common: dict[str, Any]) -> None:
         self.env, self.md, self.resolver, self.common = env, md, resolver, common
         self.templates: dict[str, jinja2.Template] = {}
 
@@ -264,7 +273,7 @@ def prepare(
     views = build_views(site, urls)
     templates_state = _templates_state(templates_dir)
     resolver = _SiteResolver(site, views, urls, env, templates_state)
-    md = make_markdown(site.config.allow_raw_html)
+    md = DeferredMarkdown(site.config.allow_raw_html)
     problems: list[Problem] = []
     config = site.config
 
