@@ -98,7 +98,9 @@ class LinkChecker:
         own = self._own
         for html_line, href in scan.links:
             known = own.get(href)
-            if known is None:
+            if known is None and href.startswith("#"):  # an anchor on this page: no URL to resolve
+                known = (output_path, True, unquote(href[1:]))
+            elif known is None:
                 resolved = _own_url(href, base_path) or _resolve(href, page_url, base_path, urls.origin)
                 if resolved is None:
                     continue

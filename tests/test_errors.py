@@ -140,6 +140,11 @@ CASES = [
         "pages/a.md:4: broken link '../timeline/#no-such-day': no element with id 'no-such-day' on /timeline/",
     ),
     (
+        "broken anchor on the same page",
+        {"pages/a.md": "---\ntitle: A\n---\n## Here\n\n[up](#here) and [gone](#nowhere).\n"},
+        "pages/a.md:6: broken link '#nowhere': no element with id 'nowhere' on this page",
+    ),
+    (
         "link escaping the base path",
         {
             "site.yaml": "title: T\nbase_url: https://example.github.io/explainer/\n",
