@@ -113,7 +113,7 @@ class LinkChecker:
                     own[href] = known
             target, exists, fragment = known
             if not exists:
-                message = f"broken link {href!r}: nothing is published at {urls.url(known[0])}"
+                message = f"broken link {href!r}: nothing is published at {urls.url(target)}"
                 problems.append(self._problem(output_path, href, html_line, message))
             elif fragment and target == output_path:
                 if fragment not in scan.ids:
