@@ -98,7 +98,7 @@ def render_fast(text: str, resolver: Resolver) -> str | None:
             if target is None:  # a term (done below) or an unknown record
                 unknown = unknown or kind != "term"
                 return whole
-            replacement = links[whole] = f'<a href="{escape(target.url + (match.group(3) or ""))}"{match.group(4)}>'
+            replacement = links[whole] = f'<a href="{_escape(target.url + (match.group(3) or ""))}"{match.group(4)}>'
         return replacement
 
     html = _RECORD_LINK.sub(link, html)

@@ -427,16 +427,17 @@ def prepare(
                     event_model.id,
                 )
             )
+            event_view = views.event_by_id[event_model.id]
             emit(
                 f"embed/event/{event_model.id}/",
                 "embed.html",
                 event_model.title,
                 event_model.summary,
                 indexed=False,
-                jsonld=structured.event(views.event_by_id[event_model.id], urls),
-                event=views.event_by_id[event_model.id],
+                jsonld=structured.event(event_view, urls),
+                event=event_view,
                 quote=None,
-                permalink=urls.origin + views.event_by_id[event_model.id].url,
+                permalink=urls.origin + event_view.url,
             )
     if views.quotes:
         emit(

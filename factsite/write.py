@@ -126,8 +126,7 @@ def _write_new(destination: str, data: bytes) -> None:
 
 def _write(destination: Path, data: bytes) -> None:
     os.makedirs(destination.parent, exist_ok=True)
-    with open(destination, "wb") as file:
-        file.write(data)
+    _write_new(str(destination), data)
 
 
 def _clear_way(root: Path, destination: Path) -> None:
