@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .build import BuildOptions, build_site
 from .errors import SiteError, UsageError
+from .workers import WorkerLost
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -125,6 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except WorkerLost as error:
+        print(f"error: {error}; {options.output_dir}/ was left as it was.", file=sys.stderr)
+        return EXIT_CONTENT
     except OSError as error:
         print(
             f"error: cannot write the site: {error.strerror or error} ({error.filename or options.output_dir})",

@@ -221,13 +221,11 @@ class _Loader:
             if can_fork(self.workers) and _size(self.content_dir / f"{name}.yaml") >= BACKGROUND_MINIMUM
         ]
         with fork_pool(min(len(big), self.workers - 1)) if big else contextlib.nullcontext() as pool:
-            pending = (
-                {name: pool.apply_async(_load_records_alone, (self.content_dir, name)) for name in big} if pool else {}
-            )
+            pending = {name: pool.submit(_load_records_alone, self.content_dir, name) for name in big} if pool else {}
             loaded = {name: self.load_records(name, *RECORD_FILES[name]) for name in RECORD_FILES if name not in big}
             loaded["pages"] = self.load_pages()
             for name, result in pending.items():
-                records, problems, failed_ids = result.get()
+                records, problems, failed_ids = result.result()
                 loaded[name] = records
                 self.problems.extend(problems)
                 for kind, ids in failed_ids.items():

@@ -167,7 +167,7 @@ def render_many(
         _forked = (md, resolver)
         try:
             with fork_pool(workers) as pool:
-                rendered = pool.map(_render_in_worker, [texts[i] for i in missing], chunksize=16)
+                rendered = list(pool.map(_render_in_worker, [texts[i] for i in missing], chunksize=16))
         finally:
             _forked = None
         for index, (html, problems, lookups) in zip(missing, rendered, strict=True):

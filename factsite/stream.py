@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import queue
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,18 +110,16 @@ def _results(count: int, workers: int, pages: int, meanwhile: Callable[[], None]
             with fork_pool(workers) as pool:
                 # A bounded number of chunks in flight, taken as they finish: when writing is
                 # slower than rendering (a slow disk), workers wait instead of piling pages up here.
-                finished: queue.SimpleQueue[tuple[int, ChunkResult] | BaseException] = queue.SimpleQueue()
+                finished: queue.SimpleQueue[Future[tuple[int, ChunkResult]]] = queue.SimpleQueue()
                 last = -1
                 for last in range(min(count, IN_FLIGHT * workers)):
-                    pool.apply_async(_run_chunk, (last,), callback=finished.put, error_callback=finished.put)
+                    pool.submit(_run_chunk, last).add_done_callback(finished.put)
                 meanwhile()
                 for _ in range(count):
-                    result = finished.get()
-                    if isinstance(result, BaseException):
-                        raise result
+                    result = finished.get().result()  # raises what the worker raised, or for a lost worker
                     if last + 1 < count:
                         last += 1
-                        pool.apply_async(_run_chunk, (last,), callback=finished.put, error_callback=finished.put)
+                        pool.submit(_run_chunk, last).add_done_callback(finished.put)
                     yield result
         else:
             meanwhile()

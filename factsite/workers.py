@@ -3,16 +3,50 @@ receiving them pickled. Where the platform cannot fork, everything runs in one p
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
-import multiprocessing.pool
+import signal
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 PARALLEL_MINIMUM = 200
 """Below this many pages to render, starting workers costs more than it saves."""
+
+
+class WorkerLost(Exception):
+    """A worker process died in the middle of a build (killed, e.g. by the out-of-memory killer).
+    Its share of the work is lost, so the build stops instead of publishing, or waiting, forever."""
 
 
 def can_fork(workers: int) -> bool:
     return workers > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
-def fork_pool(processes: int) -> multiprocessing.pool.Pool:
-    return multiprocessing.get_context("fork").Pool(processes)
+@contextlib.contextmanager
+def fork_pool(processes: int) -> Iterator[ProcessPoolExecutor]:
+    """Forked workers that die with this process, and whose death stops the build (WorkerLost)
+    instead of leaving it waiting for their results (what multiprocessing.Pool does)."""
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent)
+    finished = False
+    try:
+        yield pool
+        finished = True
+    except BrokenProcessPool:
+        raise WorkerLost("a worker process stopped unexpectedly (was it killed, perhaps for lack of memory?)") from None
+    finally:
+        if not finished:  # an error or an interrupt: the work still queued is of no use
+            for process in list(pool._processes.values()):
+                process.terminate()
+        pool.shutdown(wait=True, cancel_futures=not finished)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """In a child process, before it starts work: if the build is killed, the child dies too,
+    instead of writing on into a staging folder the next build removes, or waiting forever."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux's libc: nothing to do
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -17,10 +17,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from factsite import load, stream
 from factsite.build import BuildOptions, build_site
 from factsite.errors import SiteError
+from factsite.workers import PARALLEL_MINIMUM, can_fork
 
 from conftest import REPO, Project, snapshot
+from corpus import make_corpus
 from preview import running_preview
 
 # -- every bad input is a clean error ---------------------------------------------------------
@@ -223,9 +226,6 @@ def test_odd_file_names_are_rejected_not_published(project: Project, capsys) -> 
 
 
 def test_killing_builds_at_random_moments_never_damages_the_published_site(tmp_path: Path) -> None:
-    sys.path.insert(0, str(REPO / "bench"))
-    from corpus import make_corpus
-
     root = tmp_path / "project"
     make_corpus(300, root / "content")
     shutil.copytree(REPO / "templates", root / "templates")
@@ -252,8 +252,6 @@ def test_killing_builds_at_random_moments_never_damages_the_published_site(tmp_p
 
 
 def test_killing_a_build_while_it_indexes_leaves_no_indexer_behind(tmp_path: Path) -> None:
-    from corpus import make_corpus
-
     root = tmp_path / "project"
     make_corpus(300, root / "content")  # big enough that indexing takes a while
     shutil.copytree(REPO / "templates", root / "templates")
@@ -272,6 +270,74 @@ def test_killing_a_build_while_it_indexes_leaves_no_indexer_behind(tmp_path: Pat
     assert not _processes_working_in(root, patience=0.3)
     subprocess.run(command, cwd=root, check=True, capture_output=True)
     assert not list(root.glob("._site.tmp-*"))
+
+
+def _die(*args: object) -> None:
+    """A worker's task that kills its own process, as the out-of-memory killer would."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.parametrize("worker", ["loading records", "rendering pages"])
+def test_a_worker_killed_mid_build_stops_the_build_with_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], worker: str
+) -> None:
+    if not can_fork(os.cpu_count() or 1):
+        pytest.skip("one CPU: builds run in one process, without workers to lose")
+    project = Project(tmp_path)
+    make_corpus(PARALLEL_MINIMUM + 50, project.content)
+    assert project.run("build", "--no-search", capsys=capsys).code == 0
+    published = snapshot(project.out)
+    monkeypatch.setattr(load, "BACKGROUND_MINIMUM", 0)  # the record files load in a worker
+    if worker == "loading records":
+        monkeypatch.setattr(load, "_load_records_alone", _die)
+    else:
+        monkeypatch.setattr(stream, "_run_chunk", _die)
+    result = project.run("build", "--no-search", capsys=capsys)
+    assert (result.code, result.err) == (
+        1,
+        "error: a worker process stopped unexpectedly (was it killed, perhaps for lack of memory?); "
+        f"{project.out}/ was left as it was.\n",
+    )
+    assert snapshot(project.out) == published
+    assert not list(tmp_path.glob("._site.tmp-*"))
+
+
+def test_worker_processes_die_with_a_killed_build(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    make_corpus(1000, root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "static", root / "static")
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--no-search"], cwd=root)
+    children: set[int] = set()
+    deadline = time.monotonic() + 60
+    while process.poll() is None and len(children) < 2 and time.monotonic() < deadline:
+        children = _children_of(process.pid)
+        time.sleep(0.01)
+    assert process.poll() is None, "the build ended before two workers were seen"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 5
+    while any(_alive(child) for child in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [child for child in children if _alive(child)]
+
+
+def _children_of(pid: int) -> set[int]:
+    children = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                children.add(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return children
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def _processes_working_in(root: Path, patience: float = 2.0) -> list[str]:

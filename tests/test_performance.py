@@ -123,16 +123,16 @@ def test_a_slow_disk_does_not_make_rendered_pages_pile_up_in_memory(
             self.pool = pool
 
         def __enter__(self) -> CountingPool:
-            self.pool.__enter__()
+            self.executor = self.pool.__enter__()
             return self
 
         def __exit__(self, *exception: object) -> None:
             self.pool.__exit__(*exception)
 
-        def apply_async(self, *args: Any, **kwargs: Any) -> Any:
+        def submit(self, *args: Any, **kwargs: Any) -> Any:
             nonlocal handed_out
             handed_out += 1
-            return self.pool.apply_async(*args, **kwargs)
+            return self.executor.submit(*args, **kwargs)
 
     real_pool, real_write = stream.fork_pool, StagingTree.write
     monkeypatch.setattr(stream, "fork_pool", lambda processes: CountingPool(real_pool(processes)))
