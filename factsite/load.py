@@ -336,9 +336,12 @@ class _Loader:
         pages_dir = self.content_dir / "pages"
         if not pages_dir.is_dir():
             return []
+        if pages_dir.is_symlink() and not is_within(pages_dir, self.content_dir.resolve()):
+            self.problems.add(str(pages_dir), 1, "is a link to a folder outside the content folder; copy it in instead")
+            return []
         pages: list[Page] = []
         claimed: dict[str, str] = {}
-        paths, problems = list_files(pages_dir, ".md")
+        paths, problems = list_files(pages_dir, ".md")  # refuses links that leave pages/
         self.problems.extend(problems)
         for path in paths:
             page = self.load_page(path)
@@ -357,8 +360,6 @@ class _Loader:
 
     def load_page(self, path: Path) -> Page | None:
         shown = str(path)
-        if not self.is_inside_content(path):
-            return None
         text, problems = read_text(path, shown)
         self.problems.extend(problems)
         if text is None:

@@ -209,6 +209,30 @@ def test_links_out_of_the_content_and_static_folders_are_refused(project: Projec
     assert not project.out.exists()
 
 
+def test_a_pages_folder_that_links_out_of_the_content_folder_is_refused(
+    project: Project, tmp_path: Path, capsys
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.md").write_text("---\ntitle: Secret\n---\nprivate\n")
+    (project.content / "pages").symlink_to(elsewhere)
+    result = project.run("build", capsys=capsys)
+    assert result.code == 1
+    assert f"{project.content}/pages:1: is a link to a folder outside the content folder" in result.err
+    assert not project.out.exists()
+
+
+@pytest.mark.parametrize("name", ["pages/pipe.md", "glossary.yaml"])
+def test_a_pipe_among_the_content_is_refused_instead_of_blocking_the_build(project: Project, capsys, name: str) -> None:
+    path = project.content / name
+    path.parent.mkdir(exist_ok=True)
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+    result = project.run("build", capsys=capsys)
+    assert result.code == 1
+    assert f"{path}:1: cannot read file: it is not a regular file" in result.err
+
+
 @pytest.mark.parametrize("slug", ["../escape", "/etc", "a/b", "UPPER", "dot.dot", "sp ace"])
 def test_slugs_that_could_escape_are_rejected(project: Project, slug: str, capsys) -> None:
     project.write("pages/a.md", f"---\ntitle: A\nslug: '{slug}'\n---\n")

@@ -91,10 +91,12 @@ def parse_generally(text: str, first_line: int = 1) -> tuple[object, list[Proble
         raise yamlfile._Unusual
 
     yamlfile._Construction.value = refuse  # type: ignore[method-assign]
+    original_flat, yamlfile._flat_mapping = yamlfile._flat_mapping, lambda text, offset: None
     try:
         return parse_yaml(text, "f.yaml", first_line)
     finally:
         yamlfile._Construction.value = original  # type: ignore[method-assign]
+        yamlfile._flat_mapping = original_flat
 
 
 def shape(value: object) -> object:
@@ -126,3 +128,63 @@ def test_one_walk_builds_what_pyyaml_builds_with_the_same_problems(text: str) ->
 def test_one_walk_equals_pyyaml_on_generated_documents(value: object, flow: bool | None) -> None:
     text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True)
     assert shape(parse_yaml(text, "f.yaml")[0]) == shape(parse_generally(text)[0])
+
+
+# -- flat front matter is read without libyaml, with the same result ----------------------------
+
+FLAT_DOCUMENTS = [
+    "title: Page 1\ndescription: Agreement, minister; no. It's 100% sure!\norder: 1\n",
+    "\n\ntitle:   spaced out   \n  \ndraft: yes\nupdated: 2022-01-26\n",
+    "a: ~\nb: null\nc: 0x1F\nd: 1_000\ne: .inf\nf: -.5\ng: 12:30\nh: on\ni: C# and a#b\nj: ünïcödé “q”\n",
+]
+NOT_FLAT_DOCUMENTS = [
+    "a: b # a comment\n",
+    "# a comment\na: b\n",
+    "a: 'quoted'\n",
+    "a: b: c\n",
+    "a: b:\n",
+    "a:\n",
+    "a: [1, 2]\n",
+    "a: &x 1\n",
+    "a: *x\n",
+    "a: !!str 1\n",
+    "a: |\n  text\n",
+    "a: one\n  two\n",
+    "a: 1\na: 2\n",
+    "yes: key\n",
+    "null: key\n",
+    "a: =\n",
+    "a: b\tc\n",
+    "a: non\u00a0breaking\n",
+    "a: line\u2028separator\n",
+    "- a\n",
+    "a b: c\n",
+]
+
+
+@pytest.mark.parametrize("text", FLAT_DOCUMENTS + NOT_FLAT_DOCUMENTS)
+def test_flat_front_matter_reads_as_pyyaml_reads_it(text: str) -> None:
+    assert (yamlfile._flat_mapping(text, 2) is not None) == (text in FLAT_DOCUMENTS)
+    flat, flat_problems = parse_yaml(text, "f.yaml", 3)
+    general, general_problems = parse_generally(text, 3)
+    assert flat_problems == general_problems
+    assert shape(flat) == shape(general)
+
+
+_KEYS = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,6}", fullmatch=True) | st.sampled_from(["on", "No", "NULL", "y"])
+_VALUES = (
+    st.text(st.sampled_from(list("abXYZ0159 .,:;#-_+'\"!&*~?%@`|>[]{}=\tüé“\u00a0")), min_size=1, max_size=14)
+    | st.text(st.characters(codec="utf-8", exclude_characters="\n\r"), max_size=8)
+    | st.sampled_from(["yes", "Off", "~", "0o17", "0b101", "190:20:30", "1e3", ".NaN", "-.inf", "2022-02-30", "="])
+    | st.sampled_from(["---", "- x", "? x", ": x", "-x", "?x", ":x"])
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_KEYS, st.text(" ", max_size=2), _VALUES, st.booleans()), min_size=1, max_size=5))
+def test_flat_path_equals_pyyaml_on_generated_front_matter(lines: list[tuple[str, str, str, bool]]) -> None:
+    text = "".join(f"{key}:{space or ' '}{value}\n" + ("\n" if blank else "") for key, space, value, blank in lines)
+    flat, flat_problems = parse_yaml(text, "f.yaml", 2)
+    general, general_problems = parse_generally(text, 2)
+    assert flat_problems == general_problems
+    assert shape(flat) == shape(general)
