@@ -27,7 +27,11 @@ def _dump(data: dict[str, Any]) -> bytes:
 
 
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+"""json.dumps with an option makes an encoder per call: a tenth of the time of a small record."""
 
 
 def _date(date: PartialDate | None) -> str | None:

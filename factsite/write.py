@@ -51,8 +51,8 @@ class StagingTree:
         self.root = root
         self.leftover = leftover or set()
         """Files of the earlier build that this build has not written (yet)."""
-        self.folders: set[str] = set()
-        """Folders this build has made sure exist (site-relative)."""
+        self.folders: set[str] = {""}
+        """Folders this build has made sure exist (site-relative; "" is the root)."""
 
     def write(self, output_path: str, data: bytes) -> None:
         """Write one file. Called tens of thousands of times by one process: plain strings and
@@ -67,12 +67,24 @@ class StagingTree:
         folder = output_path.rpartition("/")[0]
         try:
             if folder not in self.folders:
-                os.makedirs(f"{self.root}/{folder}", exist_ok=True)
-                self.folders.add(folder)
+                self._make_folder(folder)
             _write_new(destination, data)
         except OSError:
             _clear_way(self.root, Path(destination))  # an earlier build had a file where a folder goes
             _write(Path(destination), data)
+
+    def _make_folder(self, folder: str) -> None:
+        """Make a folder (site-relative) and the ones above it, at one system call per folder
+        when the one above is known (os.makedirs checks every level first)."""
+        parent = folder.rpartition("/")[0]
+        if parent and parent not in self.folders:
+            self._make_folder(parent)
+        try:
+            os.mkdir(f"{self.root}/{folder}")
+        except FileExistsError:  # kept from an earlier build, or a file there (the caller clears the way)
+            if not os.path.isdir(f"{self.root}/{folder}"):
+                raise
+        self.folders.add(folder)
 
     def copy(self, output_path: str, source: Path) -> None:
         self.write(output_path, source.read_bytes())
