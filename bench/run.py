@@ -8,8 +8,9 @@
 For each N, bench/corpus.py writes N Markdown pages (~600 words) with N/10 actors, N/2 quotes
 and N/2 events in our format; the same pages are given to each peer with an equivalent minimal
 template. Runs alternate between tools so machine drift hits all alike. Reported per tool: median
-wall time (whole process, interpreter start included), pages per second, peak RSS of the whole
-process tree (our worker processes included), our ratio to each peer, and growth from 1k to 10k.
+wall time (whole process, interpreter start included), pages per second, peak RSS and peak PSS
+of the whole process tree (our worker processes included; see run_measured), our ratio to each
+peer, and growth from 1k to 10k.
 Cold means no output or cache left by an earlier run (each tool's are removed first). Also: a
 rebuild after editing one page (our output and .cache kept), and a cold build of the bundled
 explainer.
@@ -45,15 +46,33 @@ PEER_TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 class Measurement:
     seconds: float
     peak_rss_mb: float
+    peak_pss_mb: float
+
+
+PSS_EVERY = 8
+"""Polls between PSS readings: the kernel walks a process's page tables to sum its PSS (about a
+millisecond per few hundred MB), so it is read every 200 ms, and whenever RSS has grown by 5%;
+RSS is read every 25 ms."""
 
 
 def run_measured(command: list[str], cwd: Path) -> Measurement:
-    """Wall time and the peak summed RSS of the process and all its descendants (polled every 25 ms)."""
+    """Wall time and the peak summed RSS and PSS of the process and all its descendants.
+
+    RSS counts a page shared by forked processes once in each of them (our workers inherit the
+    loaded site), so summed RSS overstates their memory; PSS divides shared pages among the
+    processes sharing them, so summed PSS is the memory the tree really holds. For one process
+    (Hugo) the two agree up to the shared libraries."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak = peak_pss = polls = rss_at_pss = 0
     while process.poll() is None:
-        peak = max(peak, _tree_rss(process.pid))
+        pids = _tree(process.pid)
+        rss = sum(_memory_kb(f"/proc/{pid}/status", "VmRSS:") for pid in pids)
+        peak = max(peak, rss)
+        if polls % PSS_EVERY == 0 or rss > rss_at_pss * 1.05:  # and whenever memory has grown
+            peak_pss = max(peak_pss, sum(_memory_kb(f"/proc/{pid}/smaps_rollup", "Pss:") for pid in pids))
+            rss_at_pss = rss
+        polls += 1
         time.sleep(0.025)
     elapsed = time.perf_counter() - started
     if process.returncode != 0:
@@ -61,25 +80,34 @@ def run_measured(command: list[str], cwd: Path) -> Measurement:
         raise RuntimeError(f"{command[0]} failed in {cwd}:\n{error}")
     if process.stderr:
         process.stderr.close()
-    return Measurement(elapsed, peak / 1024)
+    return Measurement(elapsed, peak / 1024, peak_pss / 1024)
 
 
-def _tree_rss(root_pid: int) -> int:
-    """Sum of VmRSS (kB) over root_pid and its descendants, found through /proc/PID/task/*/children
-    (cheap: listing all of /proc every poll took a third of a core away from the tool measured)."""
-    total, stack = 0, [root_pid]
+def _tree(root_pid: int) -> list[int]:
+    """root_pid and its descendants, found through /proc/PID/task/*/children (cheap: listing all
+    of /proc every poll took a third of a core away from the tool measured)."""
+    found, stack = [], [root_pid]
     while stack:
         pid = stack.pop()
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
             for task in os.listdir(f"/proc/{pid}/task"):
                 stack.extend(int(child) for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split())
         except OSError:
             continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total
+        found.append(pid)
+    return found
+
+
+def _memory_kb(path: str, field: str) -> int:
+    """A kB field of a /proc file (0 once the process is gone)."""
+    try:
+        text = Path(path).read_text()
+    except OSError:
+        return 0
+    for line in text.splitlines():
+        if line.startswith(field):
+            return int(line.split()[1])
+    return 0
 
 
 # -- each tool's project, made from the same corpus -----------------------------------------------
@@ -193,8 +221,8 @@ def main() -> None:
         f"# Build benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.machine()}, "
         f"Python {platform.python_version()}, building in {args.workdir or tempfile.gettempdir()}\n"
     )
-    print("| N | tool | median s | pages/s | peak RSS MB | factsite ÷ tool |")
-    print("|---|---|---|---|---|---|")
+    print("| N | tool | median s | pages/s | peak RSS MB | peak PSS MB | factsite ÷ tool |")
+    print("|---|---|---|---|---|---|---|")
     medians: dict[tuple[int, str], float] = {}
     with tempfile.TemporaryDirectory(dir=args.workdir) as temp:
         for size in sizes:
@@ -217,9 +245,11 @@ def main() -> None:
                 median = statistics.median(m.seconds for m in results[tool])
                 medians[(size, tool)] = median
                 peak = max(m.peak_rss_mb for m in results[tool])
+                peak_pss = max(m.peak_pss_mb for m in results[tool])
                 ratio = medians[(size, "factsite")] / median if (size, "factsite") in medians else float("nan")
                 print(
-                    f"| {size:,} | {tool} | {median:.2f} | {size / median:,.0f} | {peak:.0f} | {ratio:.2f} |",
+                    f"| {size:,} | {tool} | {median:.2f} | {size / median:,.0f} | {peak:.0f} | {peak_pss:.0f} "
+                    f"| {ratio:.2f} |",
                     flush=True,
                 )
             if "factsite" in tools:
@@ -231,7 +261,7 @@ def main() -> None:
                 rebuild = run_measured(command, root)
                 print(
                     f"| {size:,} | factsite, rebuild after one edit | {rebuild.seconds:.2f} | | "
-                    f"{rebuild.peak_rss_mb:.0f} | |",
+                    f"{rebuild.peak_rss_mb:.0f} | {rebuild.peak_pss_mb:.0f} | |",
                     flush=True,
                 )
         if 1000 in sizes and 10_000 in sizes:
