@@ -40,7 +40,7 @@ def test_problems_found_in_worker_processes_are_all_reported_and_nothing_is_publ
     make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
     first, last = tmp_path / "content" / "pages" / "page-1.md", tmp_path / "content" / "pages" / "page-249.md"
     first.write_text(first.read_text() + "\nSee [the start](/page-249/#no-such-heading).\n")
-    last.write_text(last.read_text() + "\nSee [nothing](/no-such-page/).\n")
+    last.write_text(last.read_text() + "\nSee [nothing](/no-such-page/) and [no event](/timeline/#no-such-event).\n")
     templates = shutil.copytree(REPO / "templates", tmp_path / "templates")
     options = BuildOptions(tmp_path / "content", templates, REPO / "static", tmp_path / "out", search=False, workers=2)
     with pytest.raises(SiteError) as raised:
@@ -49,6 +49,7 @@ def test_problems_found_in_worker_processes_are_all_reported_and_nothing_is_publ
     assert messages == [
         "page-1.md: broken link '/page-249/#no-such-heading': no element with id 'no-such-heading' on /page-249/",
         "page-249.md: broken link '/no-such-page/': nothing is published at /no-such-page/",
+        "page-249.md: broken link '/timeline/#no-such-event': no element with id 'no-such-event' on /timeline/",
     ]
     assert not (tmp_path / "out").exists()
 
