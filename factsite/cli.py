@@ -13,6 +13,8 @@ from .errors import SiteError, UsageError
 from .workers import WorkerLost
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
+"""What shells report for a program stopped by Ctrl-C (128 + SIGINT)."""
 
 
 class TerminalProgress:
@@ -126,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        # The swap is atomic, but Ctrl-C may come just after it: the old site or the new, complete.
+        print(f"interrupted; {options.output_dir}/ holds the last site built in full.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except WorkerLost as error:
         print(f"error: {error}; {options.output_dir}/ was left as it was.", file=sys.stderr)
         return EXIT_CONTENT

@@ -28,7 +28,7 @@ def can_fork(workers: int) -> bool:
 def fork_pool(processes: int) -> Iterator[ProcessPoolExecutor]:
     """Forked workers that die with this process, and whose death stops the build (WorkerLost)
     instead of leaving it waiting for their results (what multiprocessing.Pool does)."""
-    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent)
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
     finished = False
     try:
         yield pool
@@ -40,6 +40,13 @@ def fork_pool(processes: int) -> Iterator[ProcessPoolExecutor]:
             for process in list(pool._processes.values()):
                 process.terminate()
         pool.shutdown(wait=True, cancel_futures=not finished)
+
+
+def _start_worker() -> None:
+    """Ctrl-C reaches every process in the terminal's group. The build's main process stops its
+    workers itself, so they ignore it instead of each printing a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
 
 
 _PR_SET_PDEATHSIG = 1

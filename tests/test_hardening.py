@@ -346,6 +346,28 @@ def test_worker_processes_die_with_a_killed_build(tmp_path: Path) -> None:
     assert not [child for child in children if _alive(child)]
 
 
+def test_ctrl_c_stops_a_build_cleanly_and_keeps_the_published_site(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    make_corpus(1000, root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "static", root / "static")
+    command = [sys.executable, str(REPO / "build.py"), "--no-search"]
+    subprocess.run(command, cwd=root, check=True, capture_output=True)
+    published = snapshot(root / "_site")
+    page = root / "content" / "pages" / "page-1.md"
+    page.write_text(page.read_text() + "\nAnother line.\n")
+    process = subprocess.Popen(command, cwd=root, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while process.poll() is None and not _children_of(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert process.poll() is None, "the build ended before its workers were seen"
+    os.killpg(process.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C: to the whole group
+    _, err = process.communicate(timeout=60)
+    assert (process.returncode, err) == (130, f"interrupted; {Path('_site')}/ holds the last site built in full.\n")
+    assert snapshot(root / "_site") == published
+    assert not list(root.glob("._site.tmp-*"))
+
+
 def _children_of(pid: int) -> set[int]:
     children = set()
     for entry in Path("/proc").iterdir():
