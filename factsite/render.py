@@ -175,6 +175,11 @@ class PageRenderer:
     def markdown(self, page: Page) -> RenderResult:
         return render_markdown(self.md, page.body, self.resolver)
 
+    def compile_templates(self, names: set[str]) -> None:
+        """Compile these templates now, before workers fork: once, instead of once per worker."""
+        for name in sorted(names - self.templates.keys()):
+            self.templates[name] = self.env.get_template(name)
+
     def page(self, job: PageJob, body: RenderResult | None) -> str:
         template = self.templates.get(job.template)
         if template is None:  # looked up once per build: get_template stats the file every time

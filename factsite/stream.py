@@ -76,6 +76,8 @@ def stream_pages(
     """
     global _work
     chunks = [plan.jobs[start : start + CHUNK] for start in range(0, len(plan.jobs), CHUNK)]
+    with template_errors(templates_dir):
+        renderer.compile_templates({job.template for job in plan.jobs})
     _work = _Work(renderer, checker, chunks, staging is not None, templates_dir)
     problems: list[Problem] = []
     ids: dict[str, frozenset[str]] = {}
