@@ -252,11 +252,8 @@ class _Loader:
         return self.parsed.get((shown, text, first_line), lambda: parse_yaml(text, shown, first_line))
 
     def is_inside_content(self, path: Path) -> bool:
-        """Refuse symlinks that lead out of the content folder.
-
-        Files come from the content folder's own listing (which does not descend into linked
-        folders), so only a file that is itself a link needs resolving.
-        """
+        """Refuse a record file (content/NAME.yaml) that is a link leading out of the content
+        folder. (Pages are checked by their folder's listing.)"""
         if not path.is_symlink() or is_within(path, self.content_dir.resolve()):
             return True
         self.problems.add(str(path), 1, "is a link to a file outside the content folder; copy the file in instead")

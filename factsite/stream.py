@@ -94,9 +94,11 @@ def stream_pages(
                 for output_path, data in result.pages:
                     staging.write(output_path, data)
             ids.update(result.ids)
-            ready = [link for link in result.deferred if link[0] in ids]
+            ready: list[Deferred] = []
             for link in result.deferred:
-                if link[0] not in ids:
+                if link[0] in ids:
+                    ready.append(link)
+                else:
                     waiting.setdefault(link[0], []).append(link)
             for target in result.ids.keys() & waiting.keys():
                 ready += waiting.pop(target)

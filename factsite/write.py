@@ -77,7 +77,7 @@ class StagingTree:
         """Make a folder (site-relative) and the ones above it, at one system call per folder
         when the one above is known (os.makedirs checks every level first)."""
         parent = folder.rpartition("/")[0]
-        if parent and parent not in self.folders:
+        if parent not in self.folders:
             self._make_folder(parent)
         try:
             os.mkdir(f"{self.root}/{folder}")
