@@ -4,6 +4,7 @@
     python bench/run.py                   # N = 100, 1,000, 10,000; 3 runs (1 at 10k)
     python bench/run.py --sizes 100,1000 --runs 5
     python bench/run.py --sizes 1000,10000 --large-runs 3 --tools factsite,hugo --workdir /dev/shm
+    python bench/run.py --sizes 10000 --tools factsite,factsite-1,hugo   # with --workers 1 too
 
 For each N, bench/corpus.py writes N Markdown pages (~600 words) with N/10 actors, N/2 quotes
 and N/2 events in our format; the same pages are given to each peer with an equivalent minimal
@@ -193,7 +194,13 @@ def setup_mkdocs(root: Path, content: Path) -> list[str]:
     return [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", "site"]
 
 
-OUTPUTS = {"factsite": ["_site", ".cache"], "hugo": ["public", "resources"], "pelican": ["output"], "mkdocs": ["site"]}
+OUTPUTS = {
+    "factsite": ["_site", ".cache"],
+    "factsite-1": ["_site", ".cache"],
+    "hugo": ["public", "resources"],
+    "pelican": ["output"],
+    "mkdocs": ["site"],
+}
 """What each tool writes (output and caches): removed before every cold run."""
 
 
@@ -202,8 +209,14 @@ def clean(root: Path, tool: str) -> None:
         shutil.rmtree(root / name, ignore_errors=True)
 
 
+def setup_ours_in_one_process(root: Path, content: Path) -> list[str]:
+    """factsite with --workers 1: the least memory, for the memory target."""
+    return [*setup_ours(root, content), "--workers", "1"]
+
+
 TOOLS: dict[str, Callable[[Path, Path], list[str]]] = {
     "factsite": setup_ours,
+    "factsite-1": setup_ours_in_one_process,
     "hugo": setup_hugo,
     "pelican": setup_pelican,
     "mkdocs": setup_mkdocs,
@@ -215,7 +228,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--runs", type=int, default=3, help="runs per tool and size below 10k")
     parser.add_argument("--large-runs", type=int, default=1, help="runs per tool at 10k and above")
-    parser.add_argument("--tools", default=",".join(TOOLS))
+    parser.add_argument(
+        "--tools", default="factsite,hugo,pelican,mkdocs", help=f"any of {', '.join(TOOLS)} (factsite-1: --workers 1)"
+    )
     parser.add_argument(
         "--workdir", type=Path, default=None, help="where to build (e.g. /dev/shm to take the disk out of it)"
     )

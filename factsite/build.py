@@ -30,6 +30,11 @@ from .urls import Urls
 from .write import StagingTree, guard_output, publish, write_changed, write_files
 
 
+def default_workers() -> int:
+    """This machine's cores, up to 4 (more start faster than they pay off for a site's size)."""
+    return min(os.cpu_count() or 1, 4)
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     """Where things are, as the user named them."""
@@ -45,7 +50,7 @@ class BuildOptions:
     """Content-hashed CSS/JS names; the preview turns this off so CSS can be swapped live."""
     search: bool = True
     """Build the Pagefind search index (published builds only; `--no-search` turns it off)."""
-    workers: int = field(default_factory=lambda: min(os.cpu_count() or 1, 4))
+    workers: int = field(default_factory=default_workers)
     """Processes rendering pages in parallel (used only when there are many pages)."""
     cache_dir: Path | None = None
     """Where builds keep what the next build can reuse; default: .cache/factsite beside the output."""

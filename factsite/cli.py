@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import BuildOptions, build_site
+from .build import BuildOptions, build_site, default_workers
 from .errors import SiteError, UsageError
 from .workers import WorkerLost
 
@@ -52,13 +52,27 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", metavar="URL", help="where the site is published; overrides site.yaml's base_url")
     parser.add_argument("--drafts", action="store_true", help="include pages marked 'draft: true'")
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument(
+        "--workers",
+        type=_worker_count,
+        default=None,
+        metavar="N",
+        help=f"processes rendering a big site in parallel (default: {default_workers()}, this machine's "
+        "cores up to 4); 1 uses the least memory",
+    )
+
+
+def _worker_count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, 1 or more, not {text!r}")
+    return int(text)
 
 
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py",
         description="Build a fact-checked explainer site from content/ into _site/.",
-        epilog="Without a command, 'build' runs. Exit codes: 0 ok, 1 content errors, 2 usage errors.",
+        epilog="Without a command, 'build' runs. Exit codes: 0 ok, 1 content errors, 2 usage errors, 130 interrupted.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build = commands.add_parser(
@@ -94,6 +108,7 @@ def _options(args: argparse.Namespace) -> BuildOptions:
         base_url=args.base_url,
         include_drafts=args.drafts,
         search=not getattr(args, "no_search", False),
+        **({"workers": args.workers} if args.workers is not None else {}),
     )
 
 

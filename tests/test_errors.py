@@ -247,6 +247,8 @@ def test_a_template_mistake_names_the_template_and_line(project: Project, capsys
     [
         (["build", "--nope"], "unrecognized arguments: --nope"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["build", "--workers", "0"], "argument --workers: expected a whole number of processes, 1 or more, not '0'"),
+        (["check", "--workers", "two"], "argument --workers: expected a whole number of processes, 1 or more"),
     ],
 )
 def test_usage_errors_exit_2(argv, message, capsys) -> None:

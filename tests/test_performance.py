@@ -154,3 +154,24 @@ def test_a_slow_disk_does_not_make_rendered_pages_pile_up_in_memory(
     build_site(options, progress=progress)
     assert written_chunks == handed_out > stream.IN_FLIGHT * 2
     assert most_ahead <= stream.IN_FLIGHT * 2
+
+
+def test_one_worker_builds_in_one_process_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--workers 1` is the least memory: no process is forked, and the site is the same."""
+    from factsite.cli import main
+
+    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
+    paths = ["--content", str(tmp_path / "content"), "--templates", str(REPO / "templates")]
+    paths += ["--static", str(REPO / "static"), "--no-search", "--quiet"]
+    assert main(["build", *paths, "--out", str(tmp_path / "parallel"), "--workers", "2"]) == 0
+
+    def no_forking(processes: int) -> None:
+        raise AssertionError("a process was forked")
+
+    monkeypatch.setattr(stream, "fork_pool", no_forking)
+    monkeypatch.setattr(load, "fork_pool", no_forking)
+    monkeypatch.setattr(load, "BACKGROUND_MINIMUM", 0)
+    assert main(["build", *paths, "--out", str(tmp_path / "serial"), "--workers", "1"]) == 0
+    assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
