@@ -70,6 +70,11 @@ def test_a_generated_corpus_renders_identically(tmp_path: Path) -> None:
         '[t](term:nato "title") and [a](actor:ivo-daalder "title")\n',
         "# One\n\n## Two words\n\n### Three `code`\n\n#### Four\n\n## Two words\n",
         'Text with &amp; and &copy; and < and "quotes".\n',
+        "[t](term:nato#x) [**NATO**\nalliance](term:nato) [e](event:biden-call#more) [d](actor:ivo-daalder)\n",
+        "## [Daalder](actor:ivo-daalder) and [NATO](term:nato)\n\n::quote[q1]\n\n### [t](term:nato)\n",
+        "[a](actor:ivo-daalder) [a](actor:ivo-daalder) [t](term:nato) [t](term:nato) <term:nato>\n",
+        "[t](term:nato) then [u](term:unknown-term)\n",
+        "::quote[q1]\n\n::event[unknown]\n",
     ],
 )
 def test_safety_and_edge_cases_agree(text: str) -> None:
