@@ -144,11 +144,9 @@ def _results(count: int, workers: int, pages: int, meanwhile: Callable[[], None]
 def _run_chunk(index: int) -> tuple[int, ChunkResult]:
     assert _work is not None
     result = ChunkResult()
-    # Rendering allocates heavily and makes few reference cycles: the cycle collector would run
-    # hundreds of times per chunk for little (about a tenth of the time at 1k pages). Whatever
-    # cycles a chunk makes are collected after it (only the young objects: the rest is frozen).
-    enabled = gc.isenabled()
-    gc.disable()
+    # The build runs with the cycle collector paused (build._cycle_collection_paused; forked
+    # workers inherit that). Whatever cycles a chunk makes are collected after it (only the young
+    # objects: the rest is frozen).
     try:
         with template_errors(_work.templates_dir):
             for job in _work.chunks[index]:
@@ -157,8 +155,6 @@ def _run_chunk(index: int) -> tuple[int, ChunkResult]:
         result.fatal = error.problems
     finally:
         gc.collect(0)
-        if enabled:
-            gc.enable()
     return index, result
 
 

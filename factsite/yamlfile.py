@@ -103,15 +103,15 @@ def read_text(path: Path | str, shown_as: str) -> tuple[str | None, list[Problem
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             return None, [Problem(shown_as, 1, "cannot read file: it is not a regular file")]
-        if status.st_size > MAX_FILE_BYTES:
+        data = b""
+        while len(data) <= MAX_FILE_BYTES and status.st_size <= MAX_FILE_BYTES:
+            block = os.read(descriptor, max(status.st_size + 1 - len(data), 65536))
+            if not block:
+                break
+            data += block
+        if max(len(data), status.st_size) > MAX_FILE_BYTES:  # too big, or grew that big while read
             limit = MAX_FILE_BYTES // (1024 * 1024)
             return None, [Problem(shown_as, 1, f"file is larger than {limit} MiB; split it up")]
-        data = b""
-        while block := os.read(descriptor, max(status.st_size + 1 - len(data), 65536)):
-            data += block
-            if len(data) > MAX_FILE_BYTES:  # it grew while being read
-                limit = MAX_FILE_BYTES // (1024 * 1024)
-                return None, [Problem(shown_as, 1, f"file is larger than {limit} MiB; split it up")]
     except OSError as error:
         return None, [Problem(shown_as, 1, f"cannot read file: {error.strerror}")]
     finally:
