@@ -13,13 +13,18 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
+import markupsafe
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import Markup
 
 from factsite import load, stream
+from factsite.assets import Assets
 from factsite.build import BuildOptions, build_site
 from factsite.errors import SiteError
+from factsite.render import _escape_replacing, escape_output, make_environment
+from factsite.urls import Urls
 from factsite.workers import PARALLEL_MINIMUM, can_fork
 
 from conftest import REPO, Project, snapshot
@@ -180,6 +185,29 @@ def test_hostile_text_in_every_field_stays_text(project: Project, capsys) -> Non
     assert result.code == 0, result.err
     assert_inert(project.out)
     assert "{{ 7*7 }}" in project.page("p/index.html")
+
+
+class _HasHtml:
+    def __html__(self) -> str:
+        return "<b>safe</b>"
+
+
+@given(st.text() | st.integers() | st.none() | st.builds(Markup, st.text()) | st.just(_HasHtml()))
+@settings(max_examples=300)
+def test_template_output_is_escaped_exactly_as_markupsafe_does(value: object) -> None:
+    assert escape_output(value) == str(markupsafe.escape(value))
+    if type(value) is str:
+        assert _escape_replacing(value) == str(markupsafe.escape(str(value)))
+
+
+def test_templates_escape_with_the_plain_string_escape(tmp_path: Path) -> None:
+    (tmp_path / "t.html").write_text("{{ a }}|{{ b }}|{% set c %}<i>{{ a }}</i>{% endset %}{{ c }}|{{ c }}")
+    env = make_environment(tmp_path, Urls(""), Assets({}, {}))
+    template = env.get_template("t.html")
+    assert template.root_render_func.__globals__["escape"] is escape_output  # else a Jinja change undid it
+    captured = "<i>&lt;&amp;&#39;&#34;&gt;</i>"  # a captured block is marked safe: not escaped twice
+    expected = f"&lt;&amp;&#39;&#34;&gt;|<em>ok</em>|{captured}|{captured}"
+    assert template.render(a="<&'\">", b=Markup("<em>ok</em>")) == expected
 
 
 def test_raw_html_passes_only_when_the_site_opts_in(project: Project, capsys) -> None:
