@@ -47,19 +47,43 @@ def scan_page(html: str) -> PageScan:
     }
     links: list[tuple[int, str]] = []
     line, position = 1, 0
+    read_tags = _read_tags
     for tag in _LINKING_TAG.finditer(html):
-        name, attributes = tag.group(1).lower(), tag.group(2)
-        if name == "a" and "name=" in attributes and (anchor := _NAME.search(attributes)):
-            ids.add(_unescape(anchor.group(1)))
-        target = (_HREF if name in ("a", "link") else _SRC).search(attributes)
-        if target is None:
+        whole = tag.group()
+        read = read_tags.get(whole)
+        if read is None:
+            read = _read_tag(tag.group(1), tag.group(2))
+            if len(read_tags) < READ_TAGS_KEPT:
+                read_tags[whole] = read
+        anchor, href = read
+        if anchor is not None:
+            ids.add(anchor)
+        if href is None:
             continue
-        if name == "link" and (rel := _REL.search(attributes)) and rel.group(1) in ("canonical", "alternate"):
-            continue
-        line += html.count("\n", position, tag.start())
-        position = tag.start()
-        links.append((line, _unescape(target.group(1))))
+        start = tag.start()
+        line += html.count("\n", position, start)
+        position = start
+        links.append((line, href))
     return PageScan(frozenset(ids), tuple(links))
+
+
+_read_tags: dict[str, tuple[str | None, str | None]] = {}
+"""Linking tags already read: the same ones recur on most pages (navigation, record links)."""
+READ_TAGS_KEPT = 16384
+
+
+def _read_tag(name: str, attributes: str) -> tuple[str | None, str | None]:
+    """(the anchor an <a name> offers, the link the tag makes), each None if it has none."""
+    name = name.lower()
+    anchor = None
+    if name == "a" and "name=" in attributes and (named := _NAME.search(attributes)):
+        anchor = _unescape(named.group(1))
+    target = (_HREF if name in ("a", "link") else _SRC).search(attributes)
+    if target is None:
+        return anchor, None
+    if name == "link" and (rel := _REL.search(attributes)) and rel.group(1) in ("canonical", "alternate"):
+        return anchor, None
+    return anchor, _unescape(target.group(1))
 
 
 def _unescape(value: str) -> str:
