@@ -31,6 +31,7 @@ def fork_pool(processes: int) -> Iterator[ProcessPoolExecutor]:
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
     finished = False
     try:
+        _start_workers(pool)
         yield pool
         finished = True
     except BrokenProcessPool:
@@ -42,10 +43,23 @@ def fork_pool(processes: int) -> Iterator[ProcessPoolExecutor]:
         pool.shutdown(wait=True, cancel_futures=not finished)
 
 
+def _start_workers(pool: ProcessPoolExecutor) -> None:
+    """Fork the workers now (the pool forks them all at its first task), with Ctrl-C held back
+    meanwhile: they inherit that, and ignore it before letting it through (see _start_worker), so
+    a Ctrl-C that lands just as a worker starts cannot print its traceback. This process gets the
+    Ctrl-C as soon as the workers are up."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool.submit(int).result()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def _start_worker() -> None:
     """Ctrl-C reaches every process in the terminal's group. The build's main process stops its
     workers itself, so they ignore it instead of each printing a traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     die_with_parent()
 
 

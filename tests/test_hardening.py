@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from factsite import load, stream
+from factsite import load, stream, workers
 from factsite.assets import Assets
 from factsite.build import BuildOptions, build_site
 from factsite.errors import SiteError
@@ -394,6 +394,24 @@ def test_ctrl_c_stops_a_build_cleanly_and_keeps_the_published_site(tmp_path: Pat
     assert (process.returncode, err) == (130, f"interrupted; {Path('_site')}/ holds the last site built in full.\n")
     assert snapshot(root / "_site") == published
     assert not list(root.glob("._site.tmp-*"))
+
+
+def test_a_ctrl_c_that_reaches_a_worker_as_it_starts_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    start_worker = workers._start_worker
+
+    def interrupted_at_start() -> None:  # the worst moment: forked, not yet ignoring Ctrl-C
+        os.kill(os.getpid(), signal.SIGINT)
+        start_worker()
+
+    monkeypatch.setattr(workers, "_start_worker", interrupted_at_start)
+    with workers.fork_pool(2) as pool:
+        states = {pool.submit(_ctrl_c_state).result() for _ in range(8)}
+    assert states == {(signal.SIG_IGN, False)}  # ignored, and no longer held back
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())  # nor here
+
+
+def _ctrl_c_state() -> tuple[object, bool]:
+    return signal.getsignal(signal.SIGINT), signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, set())
 
 
 def _children_of(pid: int) -> set[int]:
