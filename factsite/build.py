@@ -182,4 +182,6 @@ def _cycle_collection_paused() -> Iterator[None]:
 
 def build_site(options: BuildOptions, write: bool = True, progress: Progress | None = None) -> BuildReport:
     """Build once: validate everything, render, check links, then swap the new site in."""
-    return Builder(options, render_cache=RenderCache(repeated=False)).build(write, progress=progress)
+    compiled = options.cache_folder() / "templates" if write else None  # `check` writes nothing
+    cache = RenderCache(repeated=False, compiled_dir=compiled)
+    return Builder(options, render_cache=cache).build(write, progress=progress)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,6 +54,8 @@ class RenderCache:
     repeated: bool = True
     """False for a one-shot build: nothing is reused, so pages are not digested and template files
     are not re-checked on each use."""
+    compiled_dir: Path | None = None
+    """Where compiled templates are kept for the next build (a published build's cache folder)."""
 
 
 @dataclass
@@ -156,18 +161,43 @@ class _Template(jinja2.Template):
         return super()._from_namespace(environment, namespace, globals)
 
 
-def make_environment(templates_dir: Path, urls: Urls, assets: Assets, auto_reload: bool = True) -> jinja2.Environment:
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept from one build to the next: compiling ours takes about 130 ms, a
+    third of a small site's build. Jinja recompiles a template whose source changed; the folder is
+    named after everything else that shapes the compiled code (Jinja, Python, our settings). A
+    cache that cannot be read or written is simply not used."""
+
+    def __init__(self, folder: Path, settings: object) -> None:
+        key = repr((getattr(jinja2, "__version__", ""), sys.version_info[:2], settings))
+        super().__init__(str(folder / hashlib.sha256(key.encode()).hexdigest()[:16]))
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # unreadable or damaged: compile afresh (and replace it)
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            os.makedirs(self.directory, exist_ok=True)
+            super().dump_bytecode(bucket)
+
+
+def make_environment(
+    templates_dir: Path, urls: Urls, assets: Assets, auto_reload: bool = True, compiled_dir: Path | None = None
+) -> jinja2.Environment:
     """Strict and escaped: a missing variable is an error, every value is HTML-escaped.
 
     `auto_reload` re-checks each template file on every use: only a repeated build needs that.
+    With `compiled_dir`, compiled templates are kept there for the next build.
     """
+    settings = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
     env = jinja2.Environment(
         auto_reload=auto_reload,
         loader=jinja2.FileSystemLoader(templates_dir),
         undefined=jinja2.StrictUndefined,
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        bytecode_cache=CompiledTemplates(compiled_dir, sorted(settings.items())) if compiled_dir else None,
+        **settings,  # type: ignore[arg-type]
     )
 
     def asset(name: str) -> str:
@@ -315,7 +345,7 @@ def prepare(
     key = (templates_dir.resolve(), urls.base_path, urls.origin, tuple(sorted(assets.output_path_of.items())))
     if cache.environment is None or cache.environment_key != key:
         # The loader re-checks template files' mtimes, so a kept environment still sees edits.
-        environment = make_environment(templates_dir, urls, assets, auto_reload=cache.repeated)
+        environment = make_environment(templates_dir, urls, assets, cache.repeated, cache.compiled_dir)
         cache.environment, cache.environment_key = environment, key
     env, env_key = cache.environment, cache.environment_key
     views = build_views(site, urls)

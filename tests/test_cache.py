@@ -9,6 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from factsite.build import BuildOptions, build_site
@@ -140,3 +141,64 @@ def test_a_kept_folder_without_our_marker_is_replaced_not_reused(bundled: Projec
     assert_same_as_clean_build(bundled, tmp_path)
     build_site(options)
     assert (kept(bundled) / MARKER).is_file()
+
+
+# -- compiled templates -----------------------------------------------------------------------
+
+
+def compiled(project: Project) -> list[Path]:
+    return sorted((project.root / ".cache" / "factsite" / "templates").rglob("*.cache"))
+
+
+def count_compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    compiled_names: list[str] = []
+    real_compile = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None, *args: object, **kwargs: object):
+        compiled_names.append(name or "")
+        return real_compile(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return compiled_names
+
+
+def test_templates_compiled_once_serve_the_next_builds(
+    bundled: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compiles = count_compiles(monkeypatch)
+    build_site(options_for(bundled))
+    assert "base.html" in compiles and compiled(bundled)
+    first = snapshot(bundled.out)
+    compiles.clear()
+    build_site(options_for(bundled))
+    assert compiles == []
+    assert snapshot(bundled.out) == first
+
+
+def test_an_edited_template_is_compiled_again(bundled: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_site(options_for(bundled))
+    compiles = count_compiles(monkeypatch)
+    base = bundled.root / "templates" / "base.html"
+    base.write_text(base.read_text().replace("</footer>", "<p>Edited footer.</p></footer>"))
+    build_site(options_for(bundled))
+    assert compiles == ["base.html"]
+    assert "<p>Edited footer.</p>" in bundled.page("index.html")
+
+
+def test_damaged_or_unwritable_compiled_templates_are_not_used(bundled: Project, tmp_path: Path) -> None:
+    build_site(options_for(bundled))
+    expected = snapshot(bundled.out)
+    for path in compiled(bundled):
+        path.write_bytes(path.read_bytes()[:40])  # cut short: Jinja's header, then nothing
+    build_site(options_for(bundled))
+    assert snapshot(bundled.out) == expected
+    folder = bundled.root / ".cache" / "factsite" / "templates"
+    shutil.rmtree(folder)
+    folder.write_text("a file where the folder goes")
+    build_site(options_for(bundled))
+    assert snapshot(bundled.out) == expected
+
+
+def test_check_keeps_no_compiled_templates(bundled: Project) -> None:
+    build_site(options_for(bundled), write=False)
+    assert not (bundled.root / ".cache").exists()
