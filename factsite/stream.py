@@ -14,15 +14,18 @@ from __future__ import annotations
 import gc
 import queue
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Problem, SiteError
 from .links import Deferred, LinkChecker, scan_page
 from .render import PageJob, PageRenderer, Plan, Progress, markdown_problems, template_errors
 from .workers import PARALLEL_MINIMUM, can_fork, fork_pool
 from .write import StagingTree
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 CHUNK = 64
 """Pages per unit of work: large enough that handing chunks out costs nothing, small enough to
