@@ -168,7 +168,9 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
     cache that cannot be read or written is simply not used."""
 
     def __init__(self, folder: Path, settings: object) -> None:
-        key = repr((getattr(jinja2, "__version__", ""), sys.version_info[:2], settings))
+        compiler = os.stat(jinja2.compiler.__file__)  # a reinstalled Jinja has new files, whatever its version says
+        jinja = (getattr(jinja2, "__version__", ""), compiler.st_size, compiler.st_mtime_ns)
+        key = repr((jinja, sys.version_info[:2], settings))
         super().__init__(str(folder / hashlib.sha256(key.encode()).hexdigest()[:16]))
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
