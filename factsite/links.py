@@ -70,6 +70,7 @@ def scan_page(html: str) -> PageScan:
 _read_tags: dict[str, tuple[str | None, str | None]] = {}
 """Linking tags already read: the same ones recur on most pages (navigation, record links)."""
 READ_TAGS_KEPT = 16384
+"""At most this many are kept (a few MB): the tags most pages share come first."""
 
 
 def _read_tag(name: str, attributes: str) -> tuple[str | None, str | None]:
