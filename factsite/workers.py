@@ -1,12 +1,13 @@
 """Worker processes, forked: they inherit the loaded site, templates and plan instead of
 receiving them pickled. Where the platform cannot fork, everything runs in one process.
 
-multiprocessing, concurrent.futures and ctypes are imported only when workers start: together
-they are about 40 ms of every start, a tenth of a small site's build, which never forks."""
+multiprocessing and concurrent.futures are imported only when workers start: together they are
+30 to 40 ms of every start, a tenth of a small site's build, which never forks."""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 from collections.abc import Iterator
@@ -77,7 +78,5 @@ _PR_SET_PDEATHSIG = 1
 def die_with_parent() -> None:
     """In a child process, before it starts work: if the build is killed, the child dies too,
     instead of writing on into a staging folder the next build removes, or waiting forever."""
-    import ctypes
-
     with contextlib.suppress(OSError, AttributeError):  # not Linux's libc: nothing to do
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
