@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
@@ -14,57 +14,69 @@ from .errors import Problem
 from .model import Page
 from .urls import Urls
 
-_LINKING_TAG = re.compile(
-    r"<([aA]|[lL][iI][nN][kK]|[sS][cC][rR][iI][pP][tT]|[iI][mM][gG]|[iI][fF][rR][aA][mM][eE]|[sS][oO][uU][rR][cC][eE])"
-    r"\s([^>]*)>"
+_LINKING_TAG = re.compile(r"<(?:a|link|script|img|iframe|source)\s[^>]*>")
+"""A tag that may link somewhere, as our templates and Markdown renderer write it: in lower case."""
+_LINKING_TAG_ANY_CASE = re.compile(
+    r"<(?:[aA]|[lL][iI][nN][kK]|[sS][cC][rR][iI][pP][tT]|[iI][mM][gG]|[iI][fF][rR][aA][mM][eE]|[sS][oO][uU][rR][cC][eE])"
+    r"\s[^>]*>"
 )
-"""Any letter case, spelled out: re.IGNORECASE would cost the fast search for '<' (half again slower)."""
+"""Any letter case, spelled out (re.IGNORECASE would cost the fast search for '<'); twice as slow
+as the lower-case pattern, so used only on a page with an upper-case letter in a tag name."""
+_UPPER_CASE_TAG = re.compile(r"<[a-z]*[A-Z]")
+_TAG_PARTS = re.compile(r"<(\w+)\s([^>]*)>")
 _ID = re.compile(r'id="([^"]*)"')
 """Preceded by whitespace, checked in Python: a leading \\s would cost the fast literal search
 (four times slower over a page)."""
-_HREF = re.compile(r'(?:^|\s)href="([^"]*)"')
-_SRC = re.compile(r'(?:^|\s)src="([^"]*)"')
-_REL = re.compile(r'(?:^|\s)rel="([^"]*)"')
-_NAME = re.compile(r'(?:^|\s)name="([^"]*)"')
+_HREF = re.compile(r'(?:^|\s)href="([^"]*)"', re.IGNORECASE)
+_SRC = re.compile(r'(?:^|\s)src="([^"]*)"', re.IGNORECASE)
+_REL = re.compile(r'(?:^|\s)rel="([^"]*)"', re.IGNORECASE)
+_NAME = re.compile(r'(?:^|\s)name="([^"]*)"', re.IGNORECASE)
+"""Attribute names in any case: these read one tag at a time, and each tag once (see _read_tag)."""
 
 
 @dataclass(frozen=True)
 class PageScan:
-    """The ids a page offers and the links it makes (with their HTML line)."""
+    """The ids a page offers and the links it makes, in order (`html_line` finds a link's line)."""
 
     ids: frozenset[str]
-    links: tuple[tuple[int, str], ...]
+    links: tuple[str, ...]
 
 
 def scan_page(html: str) -> PageScan:
     """Read ids and links from our own output.
 
     Our templates and Markdown renderer always double-quote and escape attribute values, so a
-    regular expression reads them exactly, ten times faster than html.parser.
+    regular expression reads them exactly, ten times faster than html.parser. Lines are not
+    counted here: only a broken link needs its line (see html_line), and counting them was a
+    third of the scan.
     """
     ids = {
         _unescape(found.group(1)) for found in _ID.finditer(html) if html[found.start() - 1 : found.start()].isspace()
     }
-    links: list[tuple[int, str]] = []
-    line, position = 1, 0
-    read_tags = _read_tags
-    for tag in _LINKING_TAG.finditer(html):
-        whole = tag.group()
-        read = read_tags.get(whole)
-        if read is None:
-            read = _read_tag(tag.group(1), tag.group(2))
-            if len(read_tags) < READ_TAGS_KEPT:
-                read_tags[whole] = read
-        anchor, href = read
+    tags: list[str] = _linking_tags(html).findall(html)
+    known = list(map(_read_tags.get, tags))  # the same tags recur on most pages: one C call
+    reads = known if None not in known else [read or _read_tag(tag) for read, tag in zip(known, tags, strict=True)]
+    links = []
+    for anchor, href in reads:  # type: ignore[misc]  # None is not left in reads
+        if href is not None:
+            links.append(href)
         if anchor is not None:
             ids.add(anchor)
-        if href is None:
-            continue
-        start = tag.start()
-        line += html.count("\n", position, start)
-        position = start
-        links.append((line, href))
     return PageScan(frozenset(ids), tuple(links))
+
+
+def html_line(html: str, link: int) -> int:
+    """The line of the page on which its link number `link` (counted as in scan_page) is made."""
+    for tag in _linking_tags(html).finditer(html):
+        if _read_tag(tag.group())[1] is not None:
+            if link == 0:
+                return html.count("\n", 0, tag.start()) + 1
+            link -= 1
+    return 1
+
+
+def _linking_tags(html: str) -> re.Pattern[str]:
+    return _LINKING_TAG_ANY_CASE if _UPPER_CASE_TAG.search(html) else _LINKING_TAG
 
 
 _read_tags: dict[str, tuple[str | None, str | None]] = {}
@@ -73,11 +85,20 @@ READ_TAGS_KEPT = 16384
 """At most this many are kept (a few MB): the tags most pages share come first."""
 
 
-def _read_tag(name: str, attributes: str) -> tuple[str | None, str | None]:
+def _read_tag(tag: str) -> tuple[str | None, str | None]:
     """(the anchor an <a name> offers, the link the tag makes), each None if it has none."""
+    read = _read_tags.get(tag)
+    if read is None:
+        read = _read_attributes(*_TAG_PARTS.match(tag).groups())  # type: ignore[union-attr]
+        if len(_read_tags) < READ_TAGS_KEPT:
+            _read_tags[tag] = read
+    return read
+
+
+def _read_attributes(name: str, attributes: str) -> tuple[str | None, str | None]:
     name = name.lower()
     anchor = None
-    if name == "a" and "name=" in attributes and (named := _NAME.search(attributes)):
+    if name == "a" and (named := _NAME.search(attributes)):
         anchor = _unescape(named.group(1))
     target = (_HREF if name in ("a", "link") else _SRC).search(attributes)
     if target is None:
@@ -93,7 +114,11 @@ def _unescape(value: str) -> str:
 
 Deferred = tuple[str, str, str, str, int]
 """A link to an anchor on another page, checked once every page's ids are known:
-(target output path, fragment, linking output path, href, HTML line)."""
+(target output path, fragment, linking output path, href, its number among the page's links)."""
+
+PageHtml = Callable[[str], str]
+"""Output path -> the page's HTML: asked for only to give a broken link's line (a page made by a
+template alone; a Markdown page's links are found in its Markdown)."""
 
 
 @dataclass
@@ -113,15 +138,18 @@ class LinkChecker:
         """Root-relative href -> (output path it reaches, whether we write it, fragment): such a
         link means the same on every page, and the same links recur on most pages."""
 
-    def check_page(self, output_path: str, scan: PageScan) -> tuple[list[Problem], list[Deferred]]:
-        """Problems found on this page alone, and the anchors it needs on other pages."""
+    def check_page(
+        self, output_path: str, scan: PageScan, html: str | PageHtml
+    ) -> tuple[list[Problem], list[Deferred]]:
+        """Problems found on this page (`html`, as scanned, or where to get it) alone, and the
+        anchors it needs on other pages."""
         problems: list[Problem] = []
         deferred: list[Deferred] = []
         urls = self.urls
         page_url = urls.url(output_path.removesuffix("index.html"))
         base_path = urls.base_path
         own = self._own
-        for html_line, href in scan.links:
+        for number, href in enumerate(scan.links):
             known = own.get(href)
             if known is None and href.startswith("#"):  # an anchor on this page: no URL to resolve
                 known = (output_path, True, unquote(href[1:]))
@@ -130,7 +158,7 @@ class LinkChecker:
                 if resolved is None:
                     continue
                 if resolved[0] == "error":
-                    problems.append(self._problem(output_path, href, html_line, resolved[1]))
+                    problems.append(self._problem(output_path, href, number, resolved[1], html))
                     continue
                 _, site_path, fragment = resolved
                 known = self._locate(site_path, fragment)
@@ -139,13 +167,13 @@ class LinkChecker:
             target, exists, fragment = known
             if not exists:
                 message = f"broken link {href!r}: nothing is published at {urls.url(target)}"
-                problems.append(self._problem(output_path, href, html_line, message))
+                problems.append(self._problem(output_path, href, number, message, html))
             elif fragment and target == output_path:
                 if fragment not in scan.ids:
                     message = f"broken link {href!r}: no element with id '{fragment}' on this page"
-                    problems.append(self._problem(output_path, href, html_line, message))
+                    problems.append(self._problem(output_path, href, number, message, html))
             elif fragment and target.endswith(".html"):
-                deferred.append((target, fragment, output_path, href, html_line))
+                deferred.append((target, fragment, output_path, href, number))
         return problems, deferred
 
     def _locate(self, site_path: str, fragment: str) -> tuple[str, bool, str]:
@@ -158,21 +186,24 @@ class LinkChecker:
             return site_path, False, fragment
         return target, True, fragment
 
-    def check_anchors(self, deferred: Iterable[Deferred], ids: dict[str, frozenset[str]]) -> list[Problem]:
+    def check_anchors(
+        self, deferred: Iterable[Deferred], ids: dict[str, frozenset[str]], page_html: PageHtml
+    ) -> list[Problem]:
         """Links to anchors on other pages, once `ids` (output path -> ids) is complete."""
         problems = []
-        for target, fragment, output_path, href, html_line in deferred:
+        for target, fragment, output_path, href, number in deferred:
             if target in ids and fragment not in ids[target]:
                 where = self.urls.url(target.removesuffix("index.html"))
                 message = f"broken link {href!r}: no element with id '{fragment}' on {where}"
-                problems.append(self._problem(output_path, href, html_line, message))
+                problems.append(self._problem(output_path, href, number, message, page_html))
         return problems
 
-    def _problem(self, output_path: str, href: str, html_line: int, message: str) -> Problem:
+    def _problem(self, output_path: str, href: str, number: int, message: str, html: str | PageHtml) -> Problem:
         source = self.markdown_sources.get(output_path)
         if source is not None:
             return Problem(source.origin.path, _line_in_markdown(source, href, self.urls), message)
-        return Problem(f"{self.shown_output}/{output_path}", html_line, message)
+        page = html if isinstance(html, str) else html(output_path)
+        return Problem(f"{self.shown_output}/{output_path}", html_line(page, number), message)
 
 
 def check_links(
@@ -199,11 +230,15 @@ def check_links(
         cache.update((pages[path], scan) for path, scan in scans.items())
     problems: list[Problem] = []
     deferred: list[Deferred] = []
+
+    def page_html(output_path: str) -> str:
+        return pages[output_path].decode("utf-8")
+
     for output_path, scan in scans.items():
-        page_problems, page_deferred = checker.check_page(output_path, scan)
+        page_problems, page_deferred = checker.check_page(output_path, scan, page_html)
         problems += page_problems
         deferred += page_deferred
-    return problems + checker.check_anchors(deferred, {path: scan.ids for path, scan in scans.items()})
+    return problems + checker.check_anchors(deferred, {path: scan.ids for path, scan in scans.items()}, page_html)
 
 
 def _own_url(href: str, base_path: str) -> tuple[str, str, str] | None:

@@ -88,6 +88,13 @@ def stream_pages(
     """Links to anchors on pages not rendered yet, by page (record lists come early in the plan,
     so few wait: holding every such link to the end took 55 MB at 10,000 pages)."""
     done = 0
+    jobs = {job.output_path: job for job in plan.jobs}
+
+    def page_html(output_path: str) -> str:
+        """A page made by a template alone, rendered again (the same bytes: builds are
+        deterministic) for the line of a broken link on it."""
+        return renderer.page(jobs[output_path], None)
+
     try:
         for chunk_index, result in _results(len(chunks), workers, len(plan.jobs), meanwhile):
             if result.fatal:
@@ -105,13 +112,14 @@ def stream_pages(
                     waiting.setdefault(link[0], []).append(link)
             for target in result.ids.keys() & waiting.keys():
                 ready += waiting.pop(target)
-            problems += checker.check_anchors(ready, ids)
+            problems += checker.check_anchors(ready, ids, page_html)
             done += len(chunks[chunk_index])
             if progress is not None:
                 progress("Rendering pages", done, len(plan.jobs))
     finally:
         _work = None
-    return problems + checker.check_anchors([link for links in waiting.values() for link in links], ids)
+    unchecked = [link for links in waiting.values() for link in links]
+    return problems + checker.check_anchors(unchecked, ids, page_html)
 
 
 def _results(count: int, workers: int, pages: int, meanwhile: Callable[[], None]) -> Iterator[tuple[int, ChunkResult]]:
@@ -171,6 +179,6 @@ def _run_job(work: _Work, job: PageJob, result: ChunkResult) -> None:
         result.pages.append((job.output_path, html.encode("utf-8")))
     scan = scan_page(html)
     result.ids[job.output_path] = scan.ids
-    problems, deferred = work.checker.check_page(job.output_path, scan)
+    problems, deferred = work.checker.check_page(job.output_path, scan, html)
     result.problems += problems
     result.deferred += deferred

@@ -59,6 +59,27 @@ def test_problems_found_in_worker_processes_are_all_reported_and_nothing_is_publ
     assert [str(p) for p in raised.value.problems] == [f"{templates}/embed.html:1: template error: 'nope' is undefined"]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_broken_link_a_template_makes_is_reported_at_its_line_in_the_page(tmp_path: Path, workers: int) -> None:
+    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
+    templates = shutil.copytree(REPO / "templates", tmp_path / "templates")
+    base = templates / "base.html"
+    base.write_text(
+        "{% if actor is defined and actor.ref.id == 'actor-3' %}"
+        '<a href="/no-such-page/">gone</a>\n<A HREF="/timeline/#no-such-event">no event</A>\n'
+        '<a href="#nowhere">nowhere</a>\n{% endif %}' + base.read_text()
+    )
+    options = BuildOptions(tmp_path / "content", templates, REPO / "static", tmp_path / "out", workers=workers)
+    with pytest.raises(SiteError) as raised:
+        build_site(dataclasses.replace(options, search=False))
+    page = f"{tmp_path / 'out'}/actors/actor-3/index.html"
+    assert [str(problem) for problem in raised.value.problems] == [
+        f"{page}:1: broken link '/no-such-page/': nothing is published at /no-such-page/",
+        f"{page}:2: broken link '/timeline/#no-such-event': no element with id 'no-such-event' on /timeline/",
+        f"{page}:3: broken link '#nowhere': no element with id 'nowhere' on this page",
+    ]
+
+
 def test_big_record_files_load_in_a_worker_exactly_as_in_one_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
