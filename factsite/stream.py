@@ -2,11 +2,11 @@
 
 Pages are rendered in chunks, in forked worker processes when there are enough of them (workers
 inherit the loaded site, the templates and the plan; nothing big is pickled to them). Each page
-is scanned for links where it is rendered; a worker sends back the chunk's bytes, problems, the
-ids each page offers and the links that need an anchor on another page. The main process alone
-writes the pages into the staging folder (two processes creating files in the same folders slow
-each other down) and drops them, so memory follows a chunk, not the site. A link to an anchor on
-another page is checked as soon as that page has been rendered.
+is scanned for links and written into the staging folder where it is rendered, then dropped, so
+memory follows a chunk, not the site, and no page travels between processes. A worker sends back
+the chunk's problems, the ids each page offers, the links that need an anchor on another page,
+and what it wrote. A link to an anchor on another page is checked as soon as that page has been
+rendered.
 """
 
 from __future__ import annotations
@@ -32,12 +32,6 @@ CHUNK = 64
 balance the load (a timeline page can take as long as a hundred article pages)."""
 
 
-IN_FLIGHT = 8
-"""Chunks per worker handed out and not yet written: enough to keep every worker busy while the
-main process makes the data exports, few enough (about 10 MB) that rendered pages cannot pile up
-in the main process when the disk is slower than the workers."""
-
-
 @dataclass
 class ChunkResult:
     problems: list[Problem] = field(default_factory=list)
@@ -45,8 +39,8 @@ class ChunkResult:
     deferred: list[Deferred] = field(default_factory=list)
     fatal: list[Problem] = field(default_factory=list)
     """A template error: the build stops."""
-    pages: list[tuple[str, bytes]] = field(default_factory=list)
-    """Rendered pages for the main process to write (when a worker rendered them)."""
+    written: list[str] = field(default_factory=list)
+    """Output paths written (the main process's staging tree learns of a worker's writes so)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +48,7 @@ class _Work:
     renderer: PageRenderer
     checker: LinkChecker
     chunks: list[list[PageJob]]
-    writes: bool
+    staging: StagingTree | None
     templates_dir: Path
 
 
@@ -81,7 +75,7 @@ def stream_pages(
     chunks = [plan.jobs[start : start + CHUNK] for start in range(0, len(plan.jobs), CHUNK)]
     with template_errors(templates_dir):
         renderer.compile_templates({job.template for job in plan.jobs})
-    _work = _Work(renderer, checker, chunks, staging is not None, templates_dir)
+    _work = _Work(renderer, checker, chunks, staging, templates_dir)
     problems: list[Problem] = []
     ids: dict[str, frozenset[str]] = {}
     waiting: dict[str, list[Deferred]] = {}
@@ -100,9 +94,8 @@ def stream_pages(
             if result.fatal:
                 raise SiteError(result.fatal)
             problems += result.problems
-            if staging is not None:  # one process writes: two slow each other down on ext4
-                for output_path, data in result.pages:
-                    staging.write(output_path, data)
+            if staging is not None:
+                staging.wrote(result.written)
             ids.update(result.ids)
             ready: list[Deferred] = []
             for link in result.deferred:
@@ -131,19 +124,12 @@ def _results(count: int, workers: int, pages: int, meanwhile: Callable[[], None]
     try:
         if can_fork(workers) and pages >= PARALLEL_MINIMUM:
             with fork_pool(workers) as pool:
-                # A bounded number of chunks in flight, taken as they finish: when writing is
-                # slower than rendering (a slow disk), workers wait instead of piling pages up here.
                 finished: queue.SimpleQueue[Future[tuple[int, ChunkResult]]] = queue.SimpleQueue()
-                last = -1
-                for last in range(min(count, IN_FLIGHT * workers)):
-                    pool.submit(_run_chunk, last).add_done_callback(finished.put)
+                for index in range(count):  # taken as they finish
+                    pool.submit(_run_chunk, index).add_done_callback(finished.put)
                 meanwhile()
                 for _ in range(count):
-                    result = finished.get().result()  # raises what the worker raised, or for a lost worker
-                    if last + 1 < count:
-                        last += 1
-                        pool.submit(_run_chunk, last).add_done_callback(finished.put)
-                    yield result
+                    yield finished.get().result()  # raises what the worker raised, or for a lost worker
         else:
             meanwhile()
             for index in range(count):
@@ -175,8 +161,9 @@ def _run_job(work: _Work, job: PageJob, result: ChunkResult) -> None:
         body = work.renderer.markdown(job.markdown)
         result.problems += markdown_problems(job.markdown, body)
     html = work.renderer.page(job, body)
-    if work.writes:
-        result.pages.append((job.output_path, html.encode("utf-8")))
+    if work.staging is not None:
+        work.staging.write(job.output_path, html.encode("utf-8"))
+        result.written.append(job.output_path)
     scan = scan_page(html)
     result.ids[job.output_path] = scan.ids
     problems, deferred = work.checker.check_page(job.output_path, scan, html)

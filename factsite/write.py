@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import os
@@ -45,7 +46,11 @@ class StagingTree:
     """The folder a build is written into. It may start out holding an earlier build (kept in
     the cache): a file whose bytes are unchanged is then not rewritten, and whatever this build
     does not write is removed by `finish`. Creating and deleting tens of thousands of files is
-    the slowest part of a big build on a real disk; comparing bytes is cheap."""
+    the slowest part of a big build on a real disk; comparing bytes is cheap.
+
+    Forked workers write into their own copies of the tree: folders another has just made, or an
+    earlier build's file another has just cleared out of the way, are taken in their stride, and
+    the main process's tree learns what they wrote through `wrote`."""
 
     def __init__(self, root: Path, leftover: set[str] | None = None) -> None:
         self.root = root
@@ -55,9 +60,9 @@ class StagingTree:
         """Folders this build has made sure exist (site-relative; "" is the root)."""
 
     def write(self, output_path: str, data: bytes) -> None:
-        """Write one file. Called tens of thousands of times by one process: plain strings and
-        os calls, and each folder made once (pathlib and os.makedirs per file cost more than the
-        file system does on tmpfs)."""
+        """Write one file. Called tens of thousands of times: plain strings and os calls, and each
+        folder made once (pathlib and os.makedirs per file cost more than the file system does on
+        tmpfs)."""
         _check_output_path(output_path)
         destination = f"{self.root}/{output_path}"
         if output_path in self.leftover:
@@ -72,6 +77,10 @@ class StagingTree:
         except OSError:
             _clear_way(self.root, Path(destination))  # an earlier build had a file where a folder goes
             _write(Path(destination), data)
+
+    def wrote(self, output_paths: list[str]) -> None:
+        """Files another process wrote into this tree (a forked worker, with its own copy of it)."""
+        self.leftover.difference_update(output_paths)
 
     def _make_folder(self, folder: str) -> None:
         """Make a folder (site-relative) and the ones above it, at one system call per folder
@@ -144,7 +153,8 @@ def _write(destination: Path, data: bytes) -> None:
 def _clear_way(root: Path, destination: Path) -> None:
     for folder in reversed(destination.parents):
         if folder != root and folder.is_relative_to(root) and folder.is_file():
-            folder.unlink()
+            with contextlib.suppress(FileNotFoundError):  # another worker may have just removed it
+                folder.unlink()
     if destination.is_dir():
         shutil.rmtree(destination)
 

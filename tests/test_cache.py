@@ -202,3 +202,29 @@ def test_damaged_or_unwritable_compiled_templates_are_not_used(bundled: Project,
 def test_check_keeps_no_compiled_templates(bundled: Project) -> None:
     build_site(options_for(bundled), write=False)
     assert not (bundled.root / ".cache").exists()
+
+
+def test_workers_writing_into_a_tampered_kept_site_give_exactly_a_clean_build(tmp_path: Path) -> None:
+    """Each worker writes the pages it renders, into the same kept folder, racing the other to
+    clear an earlier build's files out of the way."""
+    from factsite.workers import PARALLEL_MINIMUM
+
+    from corpus import make_corpus
+
+    content = tmp_path / "content"
+    make_corpus(PARALLEL_MINIMUM + 50, content)
+    (content / "pages" / "extra.md").write_text("---\ntitle: Extra\n---\nFor a while.\n")
+    options = BuildOptions(content, REPO / "templates", REPO / "static", tmp_path / "out", search=False, workers=2)
+    build_site(options)
+    build_site(options)
+    folder = tmp_path / ".cache" / "factsite" / "previous-site"
+    shutil.rmtree(folder / "embed")
+    (folder / "embed").write_text("a file where the folder of every card goes")
+    (folder / "page-7" / "index.html").write_text("stale")
+    (folder / "page-8").rename(folder / "page-8-moved")
+    (content / "pages" / "extra.md").unlink()
+    build_site(options)
+    assert not (tmp_path / "out" / "extra").exists()
+    clean = dataclasses.replace(options, output_dir=tmp_path / "clean", cache_dir=tmp_path / "clean-cache")
+    build_site(clean)
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -133,48 +132,32 @@ def test_a_broken_link_repeated_on_many_pages_is_reported_on_each(tmp_path: Path
     assert sorted(Path(p.path).name for p in raised.value.problems) == sorted(p.name for p in pages)
 
 
-def test_a_slow_disk_does_not_make_rendered_pages_pile_up_in_memory(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Workers get a bounded number of chunks ahead of the one being written."""
-    make_corpus(600, tmp_path / "content")  # about 1,300 pages: 20 chunks
-    handed_out = 0
+def test_each_page_is_written_by_the_worker_that_rendered_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No page travels back to the main process: it would hold them when the disk is slow."""
+    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
+    log = tmp_path / "writes.log"
+    real_write = StagingTree.write
 
-    class CountingPool:
-        def __init__(self, pool: Any) -> None:
-            self.pool = pool
+    def logged_write(self: StagingTree, output_path: str, data: bytes) -> None:
+        with log.open("a") as file:  # appends from several processes do not interleave
+            file.write(f"{os.getpid()} {output_path}\n")
+        real_write(self, output_path, data)
 
-        def __enter__(self) -> CountingPool:
-            self.executor = self.pool.__enter__()
-            return self
-
-        def __exit__(self, *exception: object) -> None:
-            self.pool.__exit__(*exception)
-
-        def submit(self, *args: Any, **kwargs: Any) -> Any:
-            nonlocal handed_out
-            handed_out += 1
-            return self.executor.submit(*args, **kwargs)
-
-    real_pool, real_write = stream.fork_pool, StagingTree.write
-    monkeypatch.setattr(stream, "fork_pool", lambda processes: CountingPool(real_pool(processes)))
-    monkeypatch.setattr(
-        StagingTree, "write", lambda self, path, data: (time.sleep(0.002), real_write(self, path, data))
-    )
-    written_chunks, most_ahead = 0, 0
-
-    def progress(step: str, done: int, total: int) -> None:
-        nonlocal written_chunks, most_ahead
-        if step == "Rendering pages":
-            written_chunks += 1
-            most_ahead = max(most_ahead, handed_out - written_chunks)
-
+    monkeypatch.setattr(StagingTree, "write", logged_write)
     options = BuildOptions(
         tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "out", search=False, workers=2
     )
-    build_site(options, progress=progress)
-    assert written_chunks == handed_out > stream.IN_FLIGHT * 2
-    assert most_ahead <= stream.IN_FLIGHT * 2
+    build_site(options)
+    writers: dict[str, list[int]] = {}
+    for line in log.read_text().splitlines():
+        pid, output_path = line.split(" ", 1)
+        writers.setdefault(output_path, []).append(int(pid))
+    pages = {path for path in writers if path.endswith(".html")}
+    assert len(pages) > PARALLEL_MINIMUM
+    assert all(len(writers[path]) == 1 and writers[path][0] != os.getpid() for path in pages)
+    assert len({writers[path][0] for path in pages}) == 2
+    published = {path.relative_to(tmp_path / "out").as_posix() for path in (tmp_path / "out").rglob("*")}
+    assert pages <= published
 
 
 def test_one_worker_builds_in_one_process_the_same_site(
