@@ -110,7 +110,7 @@ def mapping_of_labels(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple((parse_id(key), parse_text(label)) for key, label in value.items())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Field:
     """How one key of a record is read."""
 

@@ -34,7 +34,7 @@ _NAME = re.compile(r'(?:^|\s)name="([^"]*)"', re.IGNORECASE)
 """Attribute names in any case: these read one tag at a time, and each tag once (see _read_tag)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageScan:
     """The ids a page offers and the links it makes, in order (`html_line` finds a link's line)."""
 

@@ -36,7 +36,7 @@ _REFERENCE = re.compile(rf"({'|'.join(REFERENCE_KINDS)}):([^#\s]*)(#[\w-]*)?")
 _EMBED = re.compile(rf"::({'|'.join(EMBED_KINDS)})\[([^\]\s]*)\][ \t]*")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     """What a record reference resolves to."""
 
@@ -119,7 +119,7 @@ class _RecordingResolver(Resolver):
         return self.inner.embed(kind, record_id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _CachedRender:
     result: RenderResult
     lookups: tuple[tuple[str, str, str, object], ...]

@@ -9,7 +9,7 @@ ACTOR_KINDS = ("person", "country", "organisation", "institution", "region", "gr
 QUOTE_KINDS = ("full", "partial", "fragment", "pull-quote")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A calendar date known to the year, the month or the day."""
 
@@ -44,7 +44,7 @@ class PartialDate:
         return f"{self.day} {month} {self.year}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateSpan:
     """A date or a start/end range, as written in the timeline."""
 
@@ -72,7 +72,7 @@ class DateSpan:
         return f"{self.start.display()} – {self.end.display()}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where a record was written, for error messages."""
 
@@ -87,7 +87,7 @@ class Origin:
         return self.key_lines.get(key, self.line)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """A publication that a quote, event or figure rests on."""
 
@@ -106,7 +106,7 @@ class Source:
     """Caveats about the source (syndicated copy, unconfirmed date...)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Actor:
     """A person, country or organisation the story names."""
 
@@ -127,7 +127,7 @@ class Actor:
     """Other names the story uses ('the Kremlin' for Russia)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     """Words an actor said, verbatim, with where they were said and printed."""
 
@@ -152,7 +152,7 @@ class Quote:
     """Editorial note shown with the quote."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """A dated step in the timeline."""
 
@@ -175,7 +175,7 @@ class Event:
     """Quote ids said at or about this event."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Term:
     """A glossary entry."""
 
@@ -190,7 +190,7 @@ class Term:
     """Source ids."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """A headline number shown on the home page."""
 
@@ -205,7 +205,7 @@ class Figure:
     """Caveat, e.g. 'not matched to a primary source'."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """A Markdown explainer page."""
 
@@ -230,7 +230,7 @@ class Page:
     """Last substantive update."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SiteConfig:
     """site.yaml: the settings every page shares."""
 
@@ -267,7 +267,7 @@ class SiteConfig:
     """Timeline tag id -> label; when given, every event tag must be one of them."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Site:
     """Everything the renderer needs, already validated and cross-checked."""
 

@@ -212,7 +212,7 @@ def make_environment(
     return env
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageJob:
     """One page to render: its template and variables, and the Markdown it shows (if any)."""
 

@@ -13,7 +13,7 @@ from .model import Actor, DateSpan, Event, PartialDate, Quote, Site, Source, Ter
 from .urls import Urls
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateView:
     text: str
     """'8 December 2021'."""
@@ -21,13 +21,13 @@ class DateView:
     """For `<time datetime>`."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopicView:
     id: str
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """A place that cites a source: shown on the sources page."""
 
@@ -35,7 +35,7 @@ class Citation:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceView:
     id: str
     title: str
@@ -47,7 +47,7 @@ class SourceView:
     """This source's entry on the sources page."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActorRef:
     id: str
     name: str
@@ -56,7 +56,7 @@ class ActorRef:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteView:
     id: str
     html: Markup
@@ -71,7 +71,7 @@ class QuoteView:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventView:
     id: str
     start: DateView
@@ -87,7 +87,7 @@ class EventView:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ActorView:
     ref: ActorRef
     summary: str
@@ -99,7 +99,7 @@ class ActorView:
     """Actors whose affiliation is this one."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TermView:
     id: str
     term: str
@@ -108,7 +108,7 @@ class TermView:
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Views:
     actors: tuple[ActorView, ...]
     actor_by_id: dict[str, ActorView]
@@ -271,7 +271,7 @@ def _term_view(term: Term, sources: dict[str, SourceView], urls: Urls) -> TermVi
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sections:
     """Which generated sections exist (navigation shows only those)."""
 
@@ -282,7 +282,7 @@ class Sections:
     sources: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NavLink:
     """A main-navigation entry: a generated section that exists, or the home page."""
 
@@ -304,7 +304,7 @@ def navigation(has: Sections, urls: Urls) -> tuple[NavLink, ...]:
     return tuple(NavLink(path, label, urls.url(path)) for path, label, shown in sections if shown)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SiteView:
     """Site-wide settings every template sees."""
 
@@ -326,7 +326,7 @@ class SiteView:
     """Main navigation, in order."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageLink:
     """An explainer page in listings and previous/next links: no body, so body edits stay local."""
 
@@ -337,7 +337,7 @@ class PageLink:
     draft: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageView:
     """An explainer page as templates see it."""
 
