@@ -209,3 +209,23 @@ print(mappings_for_16_mb())
         pytest.skip("not glibc 2.33 or later: nothing to tune, nothing to measure")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO)
     assert result.stdout.split() == ["1", "0"]
+
+
+def test_the_phase_benchmark_marks_every_step_of_a_parallel_build(tmp_path: Path) -> None:
+    """bench/phases.py wraps the pipeline's steps by name: a renamed step must fail here, not
+    leave the benchmark reporting nothing."""
+    command = [sys.executable, str(REPO / "bench" / "phases.py"), "--size", str(PARALLEL_MINIMUM + 50)]
+    output = subprocess.run([*command, "--workdir", str(tmp_path)], capture_output=True, text=True, check=True).stdout
+    steps = [line.split(" | ")[0].removeprefix("| ") for line in output.splitlines() if line.startswith("| ")]
+    assert steps == [
+        "step",
+        "loading starts",
+        "loading ends",
+        "planning starts",
+        "planning ends",
+        "compiling templates starts",
+        "compiling templates ends",
+        "first chunk in",
+        "last chunk in",
+        "built",
+    ]
