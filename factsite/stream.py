@@ -85,9 +85,10 @@ def stream_pages(
     jobs = {job.output_path: job for job in plan.jobs}
 
     def page_html(output_path: str) -> str:
-        """A page made by a template alone, rendered again (the same bytes: builds are
-        deterministic) for the line of a broken link on it."""
-        return renderer.page(jobs[output_path], None)
+        """A page rendered again (the same bytes: builds are deterministic) for the line of a
+        broken link on it; asked only for a page made by a template alone."""
+        job = jobs[output_path]
+        return renderer.page(job, renderer.markdown(job.markdown) if job.markdown is not None else None)
 
     try:
         for chunk_index, result in _results(len(chunks), workers, len(plan.jobs), meanwhile):
