@@ -11,7 +11,9 @@ and N/2 events in our format; the same pages are given to each peer with an equi
 template. Runs alternate between tools so machine drift hits all alike. Reported per tool: median
 wall time (whole process, interpreter start included), pages per second, peak RSS and peak PSS
 of the whole process tree (our worker processes included; see run_measured), our ratio to each
-peer, and growth from 1k to 10k.
+peer (of the medians, and the median and range of the ratios run by run: each round runs every
+tool once, back to back, so a round's ratio is less moved by the machine's drift over the
+minutes a benchmark takes), and growth from 1k to 10k.
 Cold means no output or cache left by an earlier run (each tool's are set aside first, and deleted
 only at the end: see clean); every tool's Python code is byte-compiled, as pip leaves it (see
 setup_ours). Also: a rebuild after editing one page (our output and .cache kept), and a cold build
@@ -232,6 +234,14 @@ TOOLS: dict[str, Callable[[Path, Path], list[str]]] = {
 }
 
 
+def round_by_round(ours: list[Measurement], theirs: list[Measurement]) -> str:
+    """Median (and range) of our time over theirs in each round; empty when that is us alone."""
+    if not ours or ours is theirs:
+        return ""
+    ratios = [mine.seconds / other.seconds for mine, other in zip(ours, theirs, strict=True)]
+    return f"{statistics.median(ratios):.2f} ({min(ratios):.2f} to {max(ratios):.2f})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Build benchmark against Hugo, Pelican and MkDocs.")
     parser.add_argument("--sizes", default="100,1000,10000")
@@ -250,8 +260,8 @@ def main() -> None:
         f"# Build benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.machine()}, "
         f"Python {platform.python_version()}, building in {args.workdir or tempfile.gettempdir()}\n"
     )
-    print("| N | tool | median s | pages/s | peak RSS MB | peak PSS MB | factsite ÷ tool |")
-    print("|---|---|---|---|---|---|---|")
+    print("| N | tool | median s | pages/s | peak RSS MB | peak PSS MB | factsite ÷ tool | round by round |")
+    print("|---|---|---|---|---|---|---|---|")
     medians: dict[tuple[int, str], float] = {}
     with tempfile.TemporaryDirectory(dir=args.workdir) as temp:
         set_aside = Path(temp) / "set-aside"
@@ -279,7 +289,7 @@ def main() -> None:
                 ratio = medians[(size, "factsite")] / median if (size, "factsite") in medians else float("nan")
                 print(
                     f"| {size:,} | {tool} | {median:.2f} | {size / median:,.0f} | {peak:.0f} | {peak_pss:.0f} "
-                    f"| {ratio:.2f} |",
+                    f"| {ratio:.2f} | {round_by_round(results.get('factsite', []), results[tool])} |",
                     flush=True,
                 )
             if "factsite" in tools:
@@ -291,7 +301,7 @@ def main() -> None:
                 rebuild = run_measured(command, root)
                 print(
                     f"| {size:,} | factsite, rebuild after one edit | {rebuild.seconds:.2f} | | "
-                    f"{rebuild.peak_rss_mb:.0f} | {rebuild.peak_pss_mb:.0f} | |",
+                    f"{rebuild.peak_rss_mb:.0f} | {rebuild.peak_pss_mb:.0f} | | |",
                     flush=True,
                 )
         if 1000 in sizes and 10_000 in sizes:
