@@ -229,3 +229,35 @@ def test_the_phase_benchmark_marks_every_step_of_a_parallel_build(tmp_path: Path
         "last chunk in",
         "built",
     ]
+
+
+def test_a_worker_that_cannot_write_a_page_stops_the_build_with_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Workers write the pages they render: a full disk in a worker is reported like one in the
+    main process, and the published site stays as it was."""
+    import errno
+
+    from factsite import write
+    from factsite.cli import main
+
+    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
+    paths = ["--content", str(tmp_path / "content"), "--templates", str(REPO / "templates")]
+    paths += ["--static", str(REPO / "static"), "--no-search", "--quiet", "--out", str(tmp_path / "out")]
+    assert main(["build", *paths, "--workers", "2"]) == 0
+    published = snapshot(tmp_path / "out")
+    real_write_new = write._write_new
+
+    def disk_full_for_one_page(destination: str, data: bytes) -> None:
+        if destination.endswith("/page-7/index.html"):
+            assert os.getpid() != main_pid  # written by a worker
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), destination)
+        real_write_new(destination, data)
+
+    main_pid = os.getpid()
+    monkeypatch.setattr(write, "_write_new", disk_full_for_one_page)
+    assert main(["build", *paths, "--workers", "2"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: cannot write the site: No space left on device (")
+    assert error.rstrip().endswith("/page-7/index.html)")
+    assert snapshot(tmp_path / "out") == published
