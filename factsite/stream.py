@@ -82,11 +82,14 @@ def stream_pages(
     """Links to anchors on pages not rendered yet, by page (record lists come early in the plan,
     so few wait: holding every such link to the end took 55 MB at 10,000 pages)."""
     done = 0
-    jobs = {job.output_path: job for job in plan.jobs}
+    jobs: dict[str, PageJob] = {}
+    """Output path -> job, made only if a broken link's page must be rendered again."""
 
     def page_html(output_path: str) -> str:
         """A page rendered again (the same bytes: builds are deterministic) for the line of a
         broken link on it; asked only for a page made by a template alone."""
+        if not jobs:
+            jobs.update((job.output_path, job) for job in plan.jobs)
         job = jobs[output_path]
         return renderer.page(job, renderer.markdown(job.markdown) if job.markdown is not None else None)
 
