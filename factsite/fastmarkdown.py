@@ -3,7 +3,7 @@ faster than markdown-it-py, used automatically when installed.
 
 It has no Python rule plugins, so our syntax is applied to its output instead: `kind:id` links
 are resolved (and term links given their in-place definition), `::quote[id]` paragraphs become
-embeds, and its heading anchors are rewritten to the ids the Python path writes. The result is
+embeds, and h2 and h3 headings get the ids the Python path gives them. The result is
 byte-identical to `factsite.markdown` (tests/test_fastmarkdown.py compares both on every page we
 have). A page goes to the Python path when it uses something this path cannot reproduce exactly:
 footnotes, an embed line not set apart by blank lines, raw HTML (when a site allows it), or a
@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import weakref
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 from .markdown import EMBED_KINDS, REFERENCE_KINDS, Resolver
@@ -29,18 +29,18 @@ except ImportError:  # pragma: no cover - the accelerated path is optional
 _RULES = [
     "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
     "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
-    "table", "strikethrough", "heading_anchors",
+    "table", "strikethrough",
 ]  # fmt: skip
-_ANCHOR = r'<h([1-6])><a aria-hidden="true" class="anchor" id="([^"]*)" href="#[^"]*">'
+_HEADING = re.compile(r"<h([23])>(.*?)</h\1>", re.DOTALL)
+"""An h2 or h3 as the parser writes it (raw HTML is off on this path, so `</h2>` is never text)."""
+_TAG = re.compile(r"<[^>]*>")
+_NOT_IN_SLUG = re.compile(r"[^\w\u4e00-\u9fff\- ]")
 _EMBED_PARAGRAPH = re.compile(rf"<p>::({'|'.join(EMBED_KINDS)})\[([^\]\s]*)\]</p>\n")
 _RECORD_LINK = re.compile(rf'<a href="({"|".join(REFERENCE_KINDS)}):([^"#]*)(#[^"]*)?"([^>]*)>')
 _TERM_LINK = re.compile(r'<a href="term:([^"#]*)(?:#[^"]*)?"[^>]*>')
 _EMBED_MENTION = re.compile(rf"::({'|'.join(EMBED_KINDS)})\[")
 _EMBED_LINE = re.compile(rf"::({'|'.join(EMBED_KINDS)})\[[^\]\s]*\][ \t]*")
 _parser: Any = None
-_heading: re.Pattern[str]
-"""A heading's permalink as the parser writes it: the icon is read from the parser itself, so the
-pattern is literal (a lazy `.*?</svg>` took a tenth of the render time)."""
 
 
 def is_available() -> bool:
@@ -68,13 +68,12 @@ def _line_end(text: str, begin: int) -> int:
 
 def render_fast(text: str, resolver: Resolver) -> str | None:
     """HTML for text, or None if it references an unknown record (the Python path reports it)."""
-    global _parser, _heading
+    global _parser
     if _parser is None:
         _parser = markdown_it_pyrs.MarkdownIt("zero").enable_many(_RULES)  # type: ignore[arg-type]
-        sample = _parser.render("# x")
-        icon = sample[sample.index("<svg ") : sample.index("</svg>") + len("</svg>")]
-        _heading = re.compile(_ANCHOR + re.escape(icon) + "</a>")
-    html = _heading.sub(_python_heading, _parser.render(text))
+    html = _parser.render(text)
+    if "<h2>" in html or "<h3>" in html:
+        html = _with_heading_ids(html)
     unknown = False
 
     def embed(match: re.Match[str]) -> str:
@@ -146,7 +145,21 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def _python_heading(match: re.Match[str]) -> str:
-    """Python path: ids on h2 and h3 only, no anchor link."""
-    level = int(match.group(1))
-    return f'<h{level} id="{match.group(2)}">' if 2 <= level <= 3 else f"<h{level}>"
+def _with_heading_ids(html: str) -> str:
+    """Ids on h2 and h3 as mdit_py_plugins' anchors plugin gives them on the Python path: a slug
+    of the heading's text (its text and code, entities decoded; not image text or line breaks),
+    made unique within the page in order. (The parser's own anchors rule cost more than doing this
+    here, and wrote a permalink we then had to remove.)"""
+    taken: set[str] = set()
+
+    def with_id(match: re.Match[str]) -> str:
+        level, inner = match.groups()
+        text = inner if "<" not in inner and "&" not in inner else unescape(_TAG.sub("", inner))
+        slug = _NOT_IN_SLUG.sub("", text.replace("\n", "").lower().replace(" ", "-"))
+        unique, number = slug, 1
+        while unique in taken:
+            unique, number = f"{slug}-{number}", number + 1
+        taken.add(unique)
+        return f'<h{level} id="{unique}">{inner}</h{level}>'
+
+    return _HEADING.sub(with_id, html)

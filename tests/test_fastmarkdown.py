@@ -84,6 +84,27 @@ def test_safety_and_edge_cases_agree(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
+    [
+        "## Same\n\n### Same\n\n## Same\n\n## Same-1\n\n# Same\n\n#### Same\n",
+        "Setext\nheading\n---\n\nHard\\\nbreak\n---\n",
+        "## Tom &amp; Jerry &copy; 2022 &nbsp; &#35; &bogus; \\*not em\\*\n",
+        "## `a<b>` and `x & y` with *em*, **strong**, ~~gone~~ and [a link](https://example.org)\n",
+        "## ![an image](pic.png) only its alt\n\n## <https://example.org/autolink>\n",
+        "## Über Kyiv’s “front” — 2022: 100% (ok?) 北约 _under_score_\n",
+        "> ## Quoted heading\n\n- ## Listed heading\n\n1. ### Numbered\n",
+        "##\n\n## \n\n### #\n\n## Trailing ###\n",
+        "## [Daalder](actor:ivo-daalder) on [NATO](term:nato) and [q](quote:q1)\n",
+        "```\n## not a heading\n```\n\n    ## nor this\n",
+        "| ## a | b |\n|---|---|\n| ## c | d |\n",
+    ],
+)
+def test_heading_ids_agree(text: str) -> None:
+    reference, fast = both_paths(text, FakeSite())
+    assert fast == reference
+
+
+@pytest.mark.parametrize(
+    "text",
     ["Footnote[^1].\n\n[^1]: Note.\n", "Text\n::quote[q1]\n", "> ::quote[q1]\n", "- ::quote[q1]\n"],
 )
 def test_pages_the_fast_path_cannot_match_go_to_the_python_path(text: str) -> None:
