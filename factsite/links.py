@@ -14,15 +14,14 @@ from .errors import Problem
 from .model import Page
 from .urls import Urls
 
-_LINKING_TAG = re.compile(r"<(?:a|link|script|img|iframe|source)\s[^>]*>")
-"""A tag that may link somewhere, as our templates and Markdown renderer write it: in lower case."""
-_LINKING_TAG_ANY_CASE = re.compile(
+_LINKING_TAG = re.compile(
     r"<(?:[aA]|[lL][iI][nN][kK]|[sS][cC][rR][iI][pP][tT]|[iI][mM][gG]|[iI][fF][rR][aA][mM][eE]|[sS][oO][uU][rR][cC][eE])"
     r"\s[^>]*>"
 )
-"""Any letter case, spelled out (re.IGNORECASE would cost the fast search for '<'); twice as slow
-as the lower-case pattern, so used only on a page with an upper-case letter in a tag name."""
-_UPPER_CASE_TAG = re.compile(r"<[a-z]*[A-Z]")
+"""A tag that may link somewhere, in any letter case, spelled out: re.IGNORECASE would cost the
+fast search for '<'. (Searching only in lower case, and in any case only on a page with an
+upper-case tag name, took longer: finding out whether a page has one cost more than the
+difference.)"""
 _TAG_PARTS = re.compile(r"<(\w+)\s([^>]*)>")
 _ID = re.compile(r'id="([^"]*)"')
 """Preceded by whitespace, checked in Python: a leading \\s would cost the fast literal search
@@ -53,7 +52,7 @@ def scan_page(html: str) -> PageScan:
     ids = {
         _unescape(found.group(1)) for found in _ID.finditer(html) if html[found.start() - 1 : found.start()].isspace()
     }
-    tags: list[str] = _linking_tags(html).findall(html)
+    tags: list[str] = _LINKING_TAG.findall(html)
     known = list(map(_read_tags.get, tags))  # the same tags recur on most pages: one C call
     reads = known if None not in known else [read or _read_tag(tag) for read, tag in zip(known, tags, strict=True)]
     links = []
@@ -67,16 +66,12 @@ def scan_page(html: str) -> PageScan:
 
 def html_line(html: str, link: int) -> int:
     """The line of the page on which its link number `link` (counted as in scan_page) is made."""
-    for tag in _linking_tags(html).finditer(html):
+    for tag in _LINKING_TAG.finditer(html):
         if _read_tag(tag.group())[1] is not None:
             if link == 0:
                 return html.count("\n", 0, tag.start()) + 1
             link -= 1
     return 1
-
-
-def _linking_tags(html: str) -> re.Pattern[str]:
-    return _LINKING_TAG_ANY_CASE if _UPPER_CASE_TAG.search(html) else _LINKING_TAG
 
 
 _read_tags: dict[str, tuple[str | None, str | None]] = {}
