@@ -15,8 +15,9 @@ from pathlib import Path
 from .assets import Assets, collect_assets
 from .errors import Problem, SiteError
 from .links import LinkChecker, PageScan, check_links
-from .load import ParseMemo, load_site
+from .load import ParseMemo, load_site, looks_big
 from .model import Site
+from .precompile import templates_compiled_meanwhile
 from .render import (
     Progress,
     RenderCache,
@@ -97,18 +98,22 @@ class Builder:
             sources = [options.content_dir, options.templates_dir, options.static_dir]
             guard_output(options.output_dir, sources, None if incremental else options.cache_folder())
         assets, asset_problems = collect_assets(options.static_dir, hashed=options.hash_assets)
-        try:
-            workers = 1 if incremental else options.workers
-            site = load_site(options.content_dir, options.include_drafts, self.parse_memo, workers)
-        except SiteError as error:
-            references = check_page_references(error.partial) if error.partial else []
-            raise SiteError(error.problems + references + asset_problems) from None
-        urls = Urls(options.base_url or site.config.base_url)
-        if incremental:
-            return self._build_in_memory(site, urls, assets, asset_problems, write, progress, started)
-        search = options.search and write
-        with template_errors(options.templates_dir):
-            renderer, plan = prepare(site, options.templates_dir, urls, assets, self.render_cache, search)
+        big = not incremental and looks_big(options.content_dir)
+        kept = self.render_cache.compiled_dir
+        with templates_compiled_meanwhile(options.templates_dir, kept, options.workers, big) as compiled:
+            try:
+                workers = 1 if incremental else options.workers
+                site = load_site(options.content_dir, options.include_drafts, self.parse_memo, workers)
+            except SiteError as error:
+                references = check_page_references(error.partial) if error.partial else []
+                raise SiteError(error.problems + references + asset_problems) from None
+            urls = Urls(options.base_url or site.config.base_url)
+            if incremental:
+                return self._build_in_memory(site, urls, assets, asset_problems, write, progress, started)
+            search = options.search and write
+            with template_errors(options.templates_dir):
+                renderer, plan = prepare(site, options.templates_dir, urls, assets, self.render_cache, search)
+                renderer.compile_templates({job.template for job in plan.jobs}, compiled())
         files = set(plan.files) | set(assets.files) | {job.output_path for job in plan.jobs}
         checker = LinkChecker(files, urls, plan.markdown_sources, str(options.output_dir))
         published = {page.slug for page in plan.markdown_sources.values()}

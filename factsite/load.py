@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import itertools
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -42,7 +44,7 @@ from .model import (
     Source,
     Term,
 )
-from .workers import can_fork, fork_pool
+from .workers import PARALLEL_MINIMUM, can_fork, fork_pool
 from .yamlfile import Mapping, parse_yaml, read_text
 
 T = TypeVar("T")
@@ -446,6 +448,18 @@ def _close(ref: str, ids: dict[str, Any]) -> str:
 BACKGROUND_MINIMUM = 64 * 1024
 """Record files at least this big (a few hundred records) are parsed in a worker process while
 the rest loads: from about this size, parsing takes longer than forking and sending records back."""
+
+
+def looks_big(content_dir: Path) -> bool:
+    """Whether a site is big (a record file parsed in the background, or PARALLEL_MINIMUM
+    Markdown pages or more), judged cheaply before loading it."""
+    if any(_size(content_dir / f"{name}.yaml") >= BACKGROUND_MINIMUM for name in RECORD_FILES):
+        return True
+    try:
+        with os.scandir(content_dir / "pages") as entries:
+            return sum(1 for _ in itertools.islice(entries, PARALLEL_MINIMUM)) >= PARALLEL_MINIMUM
+    except OSError:
+        return False
 
 
 def _size(path: Path) -> int:

@@ -185,6 +185,52 @@ class CompiledTemplates(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
+class CompiledElsewhere(jinja2.BytecodeCache):
+    """Templates compiled in another process, as Jinja's bytecode cache stores them (bucket key
+    -> bytes), each used only if its source is unchanged (Jinja compares checksums), and passed
+    on to the kept compiled templates for the next build."""
+
+    def __init__(self, compiled: dict[str, bytes], kept: jinja2.BytecodeCache | None) -> None:
+        self.compiled, self.kept = compiled, kept
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.compiled.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+            if bucket.code is not None:
+                if self.kept is not None:
+                    self.kept.dump_bytecode(bucket)
+                return
+        if self.kept is not None:
+            self.kept.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if self.kept is not None:
+            self.kept.dump_bytecode(bucket)
+
+
+def compile_every_template(templates_dir: Path, compiled_dir: Path | None) -> dict[str, bytes]:
+    """Every template in the folder compiled, unless kept compiled in `compiled_dir` already:
+    bucket key -> bytes, as Jinja's bytecode cache stores them (see CompiledElsewhere). One with
+    a mistake is left out (the build reports it if it uses it)."""
+    compiled: dict[str, bytes] = {}
+    kept = CompiledTemplates(compiled_dir, sorted(_SETTINGS.items())) if compiled_dir else None
+
+    class Captured(jinja2.BytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            if kept is not None:  # found there, the build will find it too
+                kept.load_bytecode(bucket)
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            compiled[bucket.key] = bucket.bytecode_to_string()
+
+    env = bare_environment(templates_dir, auto_reload=False, bytecode_cache=Captured())
+    for name in env.list_templates():
+        with contextlib.suppress(Exception):
+            env.get_template(name)
+    return compiled
+
+
 def make_environment(
     templates_dir: Path, urls: Urls, assets: Assets, auto_reload: bool = True, compiled_dir: Path | None = None
 ) -> jinja2.Environment:
@@ -193,14 +239,8 @@ def make_environment(
     `auto_reload` re-checks each template file on every use: only a repeated build needs that.
     With `compiled_dir`, compiled templates are kept there for the next build.
     """
-    settings = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
-    env = jinja2.Environment(
-        auto_reload=auto_reload,
-        loader=jinja2.FileSystemLoader(templates_dir),
-        undefined=jinja2.StrictUndefined,
-        bytecode_cache=CompiledTemplates(compiled_dir, sorted(settings.items())) if compiled_dir else None,
-        **settings,  # type: ignore[arg-type]
-    )
+    kept = CompiledTemplates(compiled_dir, sorted(_SETTINGS.items())) if compiled_dir else None
+    env = bare_environment(templates_dir, auto_reload, kept)
 
     def asset(name: str) -> str:
         if name not in assets.output_path_of:
@@ -208,6 +248,24 @@ def make_environment(
         return urls.url(assets.output_path_of[name])
 
     env.globals.update(url=urls.url, absolute_url=urls.absolute, asset=asset)
+    return env
+
+
+_SETTINGS = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
+"""What shapes a template's compiled code, besides its source."""
+
+
+def bare_environment(
+    templates_dir: Path, auto_reload: bool = True, bytecode_cache: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
+    """Our templates' environment without the site's globals: enough to compile them."""
+    env = jinja2.Environment(
+        auto_reload=auto_reload,
+        loader=jinja2.FileSystemLoader(templates_dir),
+        undefined=jinja2.StrictUndefined,
+        bytecode_cache=bytecode_cache,
+        **_SETTINGS,  # type: ignore[arg-type]
+    )
     env.template_class = _Template
     return env
 
@@ -250,10 +308,19 @@ class PageRenderer:
     def markdown(self, page: Page) -> RenderResult:
         return render_markdown(self.md, page.body, self.resolver)
 
-    def compile_templates(self, names: set[str]) -> None:
-        """Compile these templates now, before workers fork: once, instead of once per worker."""
-        for name in sorted(names - self.templates.keys()):
-            self.templates[name] = self.env.get_template(name)
+    def compile_templates(self, names: set[str], compiled: dict[str, bytes] | None = None) -> None:
+        """Compile these templates now, before workers fork: once, instead of once per worker.
+
+        `compiled` holds templates already compiled elsewhere (see factsite.precompile), taken
+        where their source is still the same."""
+        kept = self.env.bytecode_cache
+        if compiled:
+            self.env.bytecode_cache = CompiledElsewhere(compiled, kept)
+        try:
+            for name in sorted(names - self.templates.keys()):
+                self.templates[name] = self.env.get_template(name)
+        finally:
+            self.env.bytecode_cache = kept
 
     def page(self, job: PageJob, body: RenderResult | None) -> str:
         template = self.templates.get(job.template)

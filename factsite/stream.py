@@ -67,14 +67,13 @@ def stream_pages(
     meanwhile: Callable[[], None] = lambda: None,
 ) -> list[Problem]:
     """Render every job of the plan (writing it into `staging` unless None) and check its links;
-    `meanwhile` runs in this process while workers render.
+    `meanwhile` runs in this process while workers render. The renderer has compiled the plan's
+    templates already (else each worker compiles them again).
 
     Returns the problems; raises SiteError for a template error.
     """
     global _work
     chunks = [plan.jobs[start : start + CHUNK] for start in range(0, len(plan.jobs), CHUNK)]
-    with template_errors(templates_dir):
-        renderer.compile_templates({job.template for job in plan.jobs})
     _work = _Work(renderer, checker, chunks, staging, templates_dir)
     problems: list[Problem] = []
     ids: dict[str, frozenset[str]] = {}

@@ -261,3 +261,77 @@ def test_a_worker_that_cannot_write_a_page_stops_the_build_with_a_clear_error(
     assert error.startswith("error: cannot write the site: No space left on device (")
     assert error.rstrip().endswith("/page-7/index.html)")
     assert snapshot(tmp_path / "out") == published
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_big_site_has_its_templates_compiled_meanwhile_in_another_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """With workers, the main process compiles no template itself: a process forked at the start
+    compiled them while it loaded and planned. Either way, they are kept for the next build."""
+    import jinja2
+
+    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
+    compiled_here: list[str] = []
+    real_compile = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, source: str, name: str | None = None, *args: object, **kwargs: object):
+        compiled_here.append(str(name))  # in this process only: a forked one counts in its own copy
+        return real_compile(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    options = BuildOptions(
+        tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "out", search=False, workers=workers
+    )
+    build_site(options)
+    if workers > 1:
+        assert compiled_here == []
+    else:
+        assert "page.html" in compiled_here
+    kept = list((options.cache_folder() / "templates").glob("*/*.cache"))
+    assert len(kept) >= 10  # every template the site uses
+
+    compiled_here.clear()
+    build_site(options)
+    assert compiled_here == []  # the next build finds them kept
+
+
+def test_templates_compiled_elsewhere_are_used_only_while_their_source_is_unchanged(tmp_path: Path) -> None:
+    import jinja2
+
+    from factsite.render import CompiledElsewhere, CompiledTemplates, bare_environment, compile_every_template
+
+    templates = shutil.copytree(REPO / "templates", tmp_path / "templates")
+    (templates / "broken.html").write_text("{% if %}\n")
+    compiled = compile_every_template(templates, None)
+    assert len(compiled) == len(list(templates.glob("*.html"))) - 1  # the broken one is left out
+
+    (templates / "404.html").write_text("Edited since.\n")
+    kept = CompiledTemplates(tmp_path / "kept", "these settings")
+    env = bare_environment(templates, auto_reload=False, bytecode_cache=CompiledElsewhere(compiled, kept))
+    compiled_here: list[str] = []
+    real_compile = env.compile
+
+    def counted(source: str, name: str | None = None, *args: object, **kwargs: object) -> object:
+        compiled_here.append(str(name))
+        return real_compile(source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    env.compile = counted  # type: ignore[method-assign, assignment]
+    assert env.get_template("404.html").render() == "Edited since."
+    env.get_template("base.html")
+    assert compiled_here == ["404.html"]
+    assert len(list((tmp_path / "kept").rglob("*.cache"))) == 2  # both passed on for the next build
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        env.get_template("broken.html")
+
+
+def test_a_site_looks_big_by_a_record_file_or_its_number_of_pages(tmp_path: Path) -> None:
+    assert not load.looks_big(REPO / "content")
+    assert not load.looks_big(tmp_path / "nothing-here")
+    make_corpus(PARALLEL_MINIMUM, tmp_path / "pages-only")
+    for name in load.RECORD_FILES:
+        (tmp_path / "pages-only" / f"{name}.yaml").unlink(missing_ok=True)
+    assert load.looks_big(tmp_path / "pages-only")
+    make_corpus(1000, tmp_path / "big")
+    shutil.rmtree(tmp_path / "big" / "pages")
+    assert load.looks_big(tmp_path / "big")
