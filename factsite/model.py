@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 ACTOR_KINDS = ("person", "country", "organisation", "institution", "region", "group")
 QUOTE_KINDS = ("full", "partial", "fragment", "pull-quote")
 
+_Class = TypeVar("_Class", bound=type)
 
+
+def _pickled_as_a_call(cls: _Class) -> _Class:
+    """Pickle instances as a call of the class with their field values.
+
+    A frozen slotted dataclass otherwise pickles through dataclasses' __getstate__ and
+    __setstate__, which look its fields up again for every object: sending the records of a
+    10,000-page site back from the worker that parsed them took 0.3 s, in the middle of loading.
+    This way: 2 to 3 times less."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    assert len(names) > 1, "attrgetter of one name gives a value, not a tuple"
+    values = operator.attrgetter(*names)
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return cls, values(self)
+
+    setattr(cls, "__reduce__", __reduce__)  # noqa: B010  (mypy refuses to see a method assigned)
+    return cls
+
+
+@_pickled_as_a_call
 @dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A calendar date known to the year, the month or the day."""
@@ -44,6 +68,7 @@ class PartialDate:
         return f"{self.day} {month} {self.year}"
 
 
+@_pickled_as_a_call
 @dataclass(frozen=True, slots=True)
 class DateSpan:
     """A date or a start/end range, as written in the timeline."""
@@ -72,6 +97,7 @@ class DateSpan:
         return f"{self.start.display()} – {self.end.display()}"
 
 
+@_pickled_as_a_call
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Where a record was written, for error messages."""
@@ -87,6 +113,7 @@ class Origin:
         return self.key_lines.get(key, self.line)
 
 
+@_pickled_as_a_call
 @dataclass(frozen=True, slots=True)
 class Source:
     """A publication that a quote, event or figure rests on."""
@@ -106,6 +133,7 @@ class Source:
     """Caveats about the source (syndicated copy, unconfirmed date...)."""
 
 
+@_pickled_as_a_call
 @dataclass(frozen=True, slots=True)
 class Actor:
     """A person, country or organisation the story names."""
@@ -127,6 +155,7 @@ class Actor:
     """Other names the story uses ('the Kremlin' for Russia)."""
 
 
+@_pickled_as_a_call
 @dataclass(frozen=True, slots=True)
 class Quote:
     """Words an actor said, verbatim, with where they were said and printed."""
@@ -152,6 +181,7 @@ class Quote:
     """Editorial note shown with the quote."""
 
 
+@_pickled_as_a_call
 @dataclass(frozen=True, slots=True)
 class Event:
     """A dated step in the timeline."""
@@ -175,6 +205,7 @@ class Event:
     """Quote ids said at or about this event."""
 
 
+@_pickled_as_a_call
 @dataclass(frozen=True, slots=True)
 class Term:
     """A glossary entry."""
@@ -190,6 +221,7 @@ class Term:
     """Source ids."""
 
 
+@_pickled_as_a_call
 @dataclass(frozen=True, slots=True)
 class Figure:
     """A headline number shown on the home page."""
@@ -205,6 +237,7 @@ class Figure:
     """Caveat, e.g. 'not matched to a primary source'."""
 
 
+@_pickled_as_a_call
 @dataclass(frozen=True, slots=True)
 class Page:
     """A Markdown explainer page."""
@@ -230,6 +263,7 @@ class Page:
     """Last substantive update."""
 
 
+@_pickled_as_a_call
 @dataclass(frozen=True, slots=True)
 class SiteConfig:
     """site.yaml: the settings every page shares."""

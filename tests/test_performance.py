@@ -98,6 +98,20 @@ def test_big_record_files_load_in_a_worker_exactly_as_in_one_process(
     assert [(Path(p.path).name, p.line) for p in problems[2]] == [("timeline.yaml", 2)]
 
 
+def test_records_sent_back_from_a_worker_arrive_whole() -> None:
+    """Records are pickled as a call of their class with every field (model._pickled_as_a_call),
+    the fields that take no part in comparisons included."""
+    import pickle
+
+    site = load.load_site(REPO / "content")
+    records = [site.config, *site.actors, *site.quotes, *site.events, *site.sources, *site.terms, *site.pages]
+    for record in records:
+        back = pickle.loads(pickle.dumps(record))
+        assert type(back) is type(record)
+        assert repr(back) == repr(record)
+        assert back.origin.key_lines == record.origin.key_lines
+    assert any(record.origin.key_lines for record in records)
+
 def test_progress_stays_off_pipes_and_quiet_prints_nothing(tmp_path: Path) -> None:
     shutil.copytree(REPO / "content", tmp_path / "content")
     shutil.copytree(REPO / "templates", tmp_path / "templates")
