@@ -455,8 +455,11 @@ def looks_big(content_dir: Path) -> bool:
     Markdown pages or more), judged cheaply before loading it."""
     if any(_size(content_dir / f"{name}.yaml") >= BACKGROUND_MINIMUM for name in RECORD_FILES):
         return True
+    pages = content_dir / "pages"
+    if pages.is_symlink():  # not counted: it may lead outside the content folder
+        return False
     try:
-        with os.scandir(content_dir / "pages") as entries:
+        with os.scandir(pages) as entries:
             return sum(1 for _ in itertools.islice(entries, PARALLEL_MINIMUM)) >= PARALLEL_MINIMUM
     except OSError:
         return False
