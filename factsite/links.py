@@ -107,13 +107,35 @@ def _unescape(value: str) -> str:
     return unescape(value) if "&" in value else value
 
 
-Deferred = tuple[str, str, str, str, int]
-"""A link to an anchor on another page, checked once every page's ids are known:
-(target output path, fragment, linking output path, href, its number among the page's links)."""
+Deferred = dict[str, tuple[list[str], list[str], list[int]]]
+"""Links to anchors on other pages, checked once those pages' ids are known: target output path
+-> (the fragments wanted there, the output paths of the pages linking, each link's number among
+its page's links). Columns, not a tuple per link: workers send these to the main process (a
+tuple per link took about 0.45 s to pickle and unpickle at 10,000 pages, and the main process
+then looked at each link in Python; now a page's fragments are checked in one set operation)."""
+
+
+def defer(deferred: Deferred, target: str, fragment: str, output_path: str, number: int) -> None:
+    fragments, pages, numbers = deferred.get(target) or deferred.setdefault(target, ([], [], []))
+    fragments.append(fragment)
+    pages.append(output_path)
+    numbers.append(number)
+
+
+def add_links(into: Deferred, target: str, links: tuple[list[str], list[str], list[int]]) -> None:
+    """Add links to anchors on `target` (as `Deferred` holds them) to `into`."""
+    known = into.get(target)
+    if known is None:
+        into[target] = links
+    else:
+        known[0].extend(links[0])
+        known[1].extend(links[1])
+        known[2].extend(links[2])
+
 
 PageHtml = Callable[[str], str]
-"""Output path -> the page's HTML: asked for only to give a broken link's line (a page made by a
-template alone; a Markdown page's links are found in its Markdown)."""
+"""Output path -> the page's HTML: asked for only when a link on it is broken, for the link's
+href or line (builds are deterministic: a page rendered again is the same page)."""
 
 
 @dataclass
@@ -133,13 +155,10 @@ class LinkChecker:
         """Root-relative href -> (output path it reaches, whether we write it, fragment): such a
         link means the same on every page, and the same links recur on most pages."""
 
-    def check_page(
-        self, output_path: str, scan: PageScan, html: str | PageHtml
-    ) -> tuple[list[Problem], list[Deferred]]:
-        """Problems found on this page (`html`, as scanned, or where to get it) alone, and the
-        anchors it needs on other pages."""
+    def check_page(self, output_path: str, scan: PageScan, html: str | PageHtml, deferred: Deferred) -> list[Problem]:
+        """Problems found on this page (`html`, as scanned, or where to get it) alone; the
+        anchors it needs on other pages are added to `deferred`."""
         problems: list[Problem] = []
-        deferred: list[Deferred] = []
         urls = self.urls
         page_url = urls.url(output_path.removesuffix("index.html"))
         base_path = urls.base_path
@@ -168,8 +187,8 @@ class LinkChecker:
                     message = f"broken link {href!r}: no element with id '{fragment}' on this page"
                     problems.append(self._problem(output_path, href, number, message, html))
             elif fragment and target.endswith(".html"):
-                deferred.append((target, fragment, output_path, href, number))
-        return problems, deferred
+                defer(deferred, target, fragment, output_path, number)
+        return problems
 
     def _locate(self, site_path: str, fragment: str) -> tuple[str, bool, str]:
         """(the file a site path reaches, or the site path itself when nothing is there; whether it
@@ -181,16 +200,20 @@ class LinkChecker:
             return site_path, False, fragment
         return target, True, fragment
 
-    def check_anchors(
-        self, deferred: Iterable[Deferred], ids: dict[str, frozenset[str]], page_html: PageHtml
-    ) -> list[Problem]:
-        """Links to anchors on other pages, once `ids` (output path -> ids) is complete."""
+    def check_anchors(self, deferred: Deferred, ids: dict[str, frozenset[str]], page_html: PageHtml) -> list[Problem]:
+        """Links to anchors on the pages of `deferred` that `ids` (output path -> ids) has."""
         problems = []
-        for target, fragment, output_path, href, number in deferred:
-            if target in ids and fragment not in ids[target]:
-                where = self.urls.url(target.removesuffix("index.html"))
-                message = f"broken link {href!r}: no element with id '{fragment}' on {where}"
-                problems.append(self._problem(output_path, href, number, message, page_html))
+        for target, (fragments, pages, numbers) in deferred.items():
+            offered = ids.get(target)
+            if offered is None or offered.issuperset(fragments):
+                continue
+            where = self.urls.url(target.removesuffix("index.html"))
+            for fragment, output_path, number in zip(fragments, pages, numbers, strict=True):
+                if fragment not in offered:
+                    html = page_html(output_path)
+                    href = scan_page(html).links[number]
+                    message = f"broken link {href!r}: no element with id '{fragment}' on {where}"
+                    problems.append(self._problem(output_path, href, number, message, html))
         return problems
 
     def _problem(self, output_path: str, href: str, number: int, message: str, html: str | PageHtml) -> Problem:
@@ -224,15 +247,13 @@ def check_links(
         cache.clear()
         cache.update((pages[path], scan) for path, scan in scans.items())
     problems: list[Problem] = []
-    deferred: list[Deferred] = []
+    deferred: Deferred = {}
 
     def page_html(output_path: str) -> str:
         return pages[output_path].decode("utf-8")
 
     for output_path, scan in scans.items():
-        page_problems, page_deferred = checker.check_page(output_path, scan, page_html)
-        problems += page_problems
-        deferred += page_deferred
+        problems += checker.check_page(output_path, scan, page_html, deferred)
     return problems + checker.check_anchors(deferred, {path: scan.ids for path, scan in scans.items()}, page_html)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import Problem, SiteError
-from .links import Deferred, LinkChecker, scan_page
+from .links import Deferred, LinkChecker, add_links, scan_page
 from .render import PageJob, PageRenderer, Plan, Progress, markdown_problems, template_errors
 from .workers import PARALLEL_MINIMUM, can_fork, fork_pool
 from .write import StagingTree
@@ -36,7 +36,7 @@ balance the load (a timeline page can take as long as a hundred article pages)."
 class ChunkResult:
     problems: list[Problem] = field(default_factory=list)
     ids: dict[str, frozenset[str]] = field(default_factory=dict)
-    deferred: list[Deferred] = field(default_factory=list)
+    deferred: Deferred = field(default_factory=dict)
     fatal: list[Problem] = field(default_factory=list)
     """A template error: the build stops."""
     written: list[str] = field(default_factory=list)
@@ -77,16 +77,16 @@ def stream_pages(
     _work = _Work(renderer, checker, chunks, staging, templates_dir)
     problems: list[Problem] = []
     ids: dict[str, frozenset[str]] = {}
-    waiting: dict[str, list[Deferred]] = {}
-    """Links to anchors on pages not rendered yet, by page (record lists come early in the plan,
-    so few wait: holding every such link to the end took 55 MB at 10,000 pages)."""
+    waiting: Deferred = {}
+    """Links to anchors on pages not rendered yet (record lists come early in the plan, so few
+    wait: holding every such link to the end took 55 MB at 10,000 pages)."""
     done = 0
     jobs: dict[str, PageJob] = {}
     """Output path -> job, made only if a broken link's page must be rendered again."""
 
     def page_html(output_path: str) -> str:
-        """A page rendered again (the same bytes: builds are deterministic) for the line of a
-        broken link on it; asked only for a page made by a template alone."""
+        """A page rendered again (the same bytes: builds are deterministic) for a broken link's
+        href or line."""
         if not jobs:
             jobs.update((job.output_path, job) for job in plan.jobs)
         job = jobs[output_path]
@@ -100,22 +100,16 @@ def stream_pages(
             if staging is not None:
                 staging.wrote(result.written)
             ids.update(result.ids)
-            ready: list[Deferred] = []
-            for link in result.deferred:
-                if link[0] in ids:
-                    ready.append(link)
-                else:
-                    waiting.setdefault(link[0], []).append(link)
-            for target in result.ids.keys() & waiting.keys():
-                ready += waiting.pop(target)
+            ready: Deferred = {target: waiting.pop(target) for target in result.ids.keys() & waiting.keys()}
+            for target, links in result.deferred.items():
+                add_links(ready if target in ids else waiting, target, links)
             problems += checker.check_anchors(ready, ids, page_html)
             done += len(chunks[chunk_index])
             if progress is not None:
                 progress("Rendering pages", done, len(plan.jobs))
     finally:
         _work = None
-    unchecked = [link for links in waiting.values() for link in links]
-    return problems + checker.check_anchors(unchecked, ids, page_html)
+    return problems + checker.check_anchors(waiting, ids, page_html)
 
 
 def _results(count: int, workers: int, pages: int, meanwhile: Callable[[], None]) -> Iterator[tuple[int, ChunkResult]]:
@@ -169,6 +163,4 @@ def _run_job(work: _Work, job: PageJob, result: ChunkResult) -> None:
         result.written.append(job.output_path)
     scan = scan_page(html)
     result.ids[job.output_path] = scan.ids
-    problems, deferred = work.checker.check_page(job.output_path, scan, html)
-    result.problems += problems
-    result.deferred += deferred
+    result.problems += work.checker.check_page(job.output_path, scan, html, result.deferred)

@@ -112,6 +112,7 @@ def test_records_sent_back_from_a_worker_arrive_whole() -> None:
         assert back.origin.key_lines == record.origin.key_lines
     assert any(record.origin.key_lines for record in records)
 
+
 def test_progress_stays_off_pipes_and_quiet_prints_nothing(tmp_path: Path) -> None:
     shutil.copytree(REPO / "content", tmp_path / "content")
     shutil.copytree(REPO / "templates", tmp_path / "templates")
@@ -349,3 +350,48 @@ def test_a_site_looks_big_by_a_record_file_or_its_number_of_pages(tmp_path: Path
     make_corpus(1000, tmp_path / "big")
     shutil.rmtree(tmp_path / "big" / "pages")
     assert load.looks_big(tmp_path / "big")
+
+
+def test_links_to_anchors_on_other_pages_are_reported_alike_by_every_way_of_building(tmp_path: Path) -> None:
+    """Such links travel from workers as columns by target page; a broken one's href and line
+    are found again from the page that makes it. One process, two workers and the preview (which
+    checks the pages it holds) report the same problems."""
+    from factsite.build import Builder
+
+    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
+    pages = tmp_path / "content" / "pages"
+    for name, extra in {
+        "page-1.md": "See [a good one](/timeline/#event-3) and [the start](/page-249/#no-such-heading).\n",
+        "page-5.md": "[Fine](/timeline/#event-4), [gone](/timeline/#no-such-event), [too](/timeline/#no-such-event).\n",
+        "page-9.md": "Also [this](../sources/#no-such-source).\n",
+    }.items():
+        (pages / name).write_text((pages / name).read_text() + "\n" + extra)
+    templates = shutil.copytree(REPO / "templates", tmp_path / "templates")
+    base = templates / "base.html"
+    base.write_text(
+        "{% if actor is defined and actor.ref.id == 'actor-3' %}"
+        '<a href="/timeline/#event-2">fine</a>\n<a href="/quotes/#no-such-quote">gone</a>\n'
+        "{% endif %}" + base.read_text()
+    )
+    options = BuildOptions(tmp_path / "content", templates, REPO / "static", tmp_path / "out", search=False)
+    reported = {}
+    for way, build in {
+        "one process": lambda: build_site(dataclasses.replace(options, workers=1)),
+        "two workers": lambda: build_site(dataclasses.replace(options, workers=2)),
+        "preview": lambda: Builder(options).build(incremental=True),
+    }.items():
+        with pytest.raises(SiteError) as raised:
+            build()
+        reported[way] = [str(problem).replace(str(tmp_path), "") for problem in raised.value.problems]
+    assert reported["one process"] == [
+        "/content/pages/page-1.md:52: broken link '/page-249/#no-such-heading': no element with id"
+        " 'no-such-heading' on /page-249/",
+        "/content/pages/page-5.md:52: broken link '/timeline/#no-such-event': no element with id"
+        " 'no-such-event' on /timeline/",
+        "/content/pages/page-9.md:52: broken link '../sources/#no-such-source': no element with id"
+        " 'no-such-source' on /sources/",
+        "/out/actors/actor-3/index.html:2: broken link '/quotes/#no-such-quote': no element with id"
+        " 'no-such-quote' on /quotes/",
+    ]
+    assert reported["two workers"] == reported["one process"]
+    assert reported["preview"] == reported["one process"]
