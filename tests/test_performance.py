@@ -59,15 +59,23 @@ def test_problems_found_in_worker_processes_are_all_reported_and_nothing_is_publ
     assert [str(p) for p in raised.value.problems] == [f"{templates}/embed.html:1: template error: 'nope' is undefined"]
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_a_broken_link_a_template_makes_is_reported_at_its_line_in_the_page(tmp_path: Path, workers: int) -> None:
-    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
+def templates_linking_from_actor_3(tmp_path: Path, links: str) -> Path:
+    """The bundled templates, copied, with `links` (lines of HTML) first on actor-3's page."""
     templates = shutil.copytree(REPO / "templates", tmp_path / "templates")
     base = templates / "base.html"
     base.write_text(
-        "{% if actor is defined and actor.ref.id == 'actor-3' %}"
+        "{% if actor is defined and actor.ref.id == 'actor-3' %}" + links + "{% endif %}" + base.read_text()
+    )
+    return templates
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_broken_link_a_template_makes_is_reported_at_its_line_in_the_page(tmp_path: Path, workers: int) -> None:
+    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
+    templates = templates_linking_from_actor_3(
+        tmp_path,
         '<a href="/no-such-page/">gone</a>\n<A HREF="/timeline/#no-such-event">no event</A>\n'
-        '<a href="#nowhere">nowhere</a>\n{% endif %}' + base.read_text()
+        '<a href="#nowhere">nowhere</a>\n',
     )
     options = BuildOptions(tmp_path / "content", templates, REPO / "static", tmp_path / "out", workers=workers)
     with pytest.raises(SiteError) as raised:
@@ -366,12 +374,8 @@ def test_links_to_anchors_on_other_pages_are_reported_alike_by_every_way_of_buil
         "page-9.md": "Also [this](../sources/#no-such-source).\n",
     }.items():
         (pages / name).write_text((pages / name).read_text() + "\n" + extra)
-    templates = shutil.copytree(REPO / "templates", tmp_path / "templates")
-    base = templates / "base.html"
-    base.write_text(
-        "{% if actor is defined and actor.ref.id == 'actor-3' %}"
-        '<a href="/timeline/#event-2">fine</a>\n<a href="/quotes/#no-such-quote">gone</a>\n'
-        "{% endif %}" + base.read_text()
+    templates = templates_linking_from_actor_3(
+        tmp_path, '<a href="/timeline/#event-2">fine</a>\n<a href="/quotes/#no-such-quote">gone</a>\n'
     )
     options = BuildOptions(tmp_path / "content", templates, REPO / "static", tmp_path / "out", search=False)
     reported = {}
