@@ -29,7 +29,7 @@ def collect_assets(static_dir: Path | None, hashed: bool = True) -> tuple[Assets
     if static_dir is None or not static_dir.is_dir():
         return Assets(files, output_path_of), []
     paths, problems = list_files(static_dir)
-    for path in paths:
+    for path in map(Path, paths):
         name = path.relative_to(static_dir).as_posix()
         output_path = "static/" + name
         if hashed and path.suffix in HASHED_SUFFIXES:

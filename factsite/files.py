@@ -8,11 +8,14 @@ from pathlib import Path
 from .errors import Problem
 
 
-def list_files(root: Path, suffix: str = "") -> tuple[list[Path], list[Problem]]:
-    """Files under root (ending in suffix), sorted; links that leave root are reported, not followed.
-    Links to folders are not entered. (os.scandir knows whether an entry is a link or a folder
-    without a system call per file: a big archive has ten thousand pages.)"""
-    files: list[Path] = []
+def list_files(root: Path, suffix: str = "") -> tuple[list[str], list[Problem]]:
+    """Files under root (ending in suffix), sorted as paths (folder by folder); links that leave
+    root are reported, not followed. Links to folders are not entered.
+
+    Plain strings: a big archive has ten thousand pages, and making and sorting a Path for each
+    took 0.1 s at 10,000 (os.scandir knows whether an entry is a link or a folder without a
+    system call per file)."""
+    files: list[str] = []
     problems: list[Problem] = []
     if not root.is_dir():
         return files, problems
@@ -35,8 +38,13 @@ def list_files(root: Path, suffix: str = "") -> tuple[list[Path], list[Problem]]
                     message = f"is a link to a file outside {root}; copy the file in instead"
                     problems.append(Problem(entry.path, 1, message))
                     continue
-                files.append(Path(entry.path))
-    return sorted(files), problems
+                files.append(entry.path)
+    return sorted(files, key=_path_parts), problems
+
+
+def _path_parts(path: str) -> list[str]:
+    """The order of pathlib's paths: part by part (so 'a/b' comes before 'a-c')."""
+    return path.split(os.sep)
 
 
 def is_within(path: Path, resolved_root: Path) -> bool:

@@ -357,8 +357,8 @@ class _Loader:
             pages.append(page)
         return pages
 
-    def load_page(self, path: Path) -> Page | None:
-        shown = str(path)
+    def load_page(self, path: str) -> Page | None:
+        shown = path
         text, problems = read_text(path, shown)
         self.problems.extend(problems)
         if text is None:
@@ -383,12 +383,14 @@ class _Loader:
         values = read_fields(meta, PAGE_FIELDS, "front matter", lambda ln, msg: self.problems.add(shown, ln, msg))
         if values is None:
             return None
-        slug = values.pop("slug", None) or path.stem
+        name = os.path.basename(path)
+        dot = name.rfind(".")
+        slug = values.pop("slug", None) or (name[:dot] if 0 < dot < len(name) - 1 else name)  # as Path.stem
         if not ID_PATTERN.fullmatch(slug):
             self.problems.add(
                 shown,
                 1,
-                f"file name {path.name!r} does not make a valid URL; rename it (lowercase, hyphens) or set 'slug'",
+                f"file name {name!r} does not make a valid URL; rename it (lowercase, hyphens) or set 'slug'",
             )
             return None
         body_line = text.count("\n", 0, match.end()) + 1
