@@ -214,7 +214,7 @@ def compile_every_template(templates_dir: Path, compiled_dir: Path | None) -> di
     bucket key -> bytes, as Jinja's bytecode cache stores them (see CompiledElsewhere). One with
     a mistake is left out (the build reports it if it uses it)."""
     compiled: dict[str, bytes] = {}
-    kept = CompiledTemplates(compiled_dir, sorted(_SETTINGS.items())) if compiled_dir else None
+    kept = _kept_compiled(compiled_dir)
 
     class Captured(jinja2.BytecodeCache):
         def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
@@ -239,8 +239,7 @@ def make_environment(
     `auto_reload` re-checks each template file on every use: only a repeated build needs that.
     With `compiled_dir`, compiled templates are kept there for the next build.
     """
-    kept = CompiledTemplates(compiled_dir, sorted(_SETTINGS.items())) if compiled_dir else None
-    env = bare_environment(templates_dir, auto_reload, kept)
+    env = bare_environment(templates_dir, auto_reload, _kept_compiled(compiled_dir))
 
     def asset(name: str) -> str:
         if name not in assets.output_path_of:
@@ -253,6 +252,10 @@ def make_environment(
 
 _SETTINGS = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
 """What shapes a template's compiled code, besides its source."""
+
+
+def _kept_compiled(compiled_dir: Path | None) -> CompiledTemplates | None:
+    return CompiledTemplates(compiled_dir, sorted(_SETTINGS.items())) if compiled_dir else None
 
 
 def bare_environment(
