@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import operator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 ACTOR_KINDS = ("person", "country", "organisation", "institution", "region", "group")
 QUOTE_KINDS = ("full", "partial", "fragment", "pull-quote")
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+"""English month names, whatever the process's locale (strftime's %B follows LC_TIME), and a
+tenth of the time."""
 
 _Class = TypeVar("_Class", bound=type)
 
@@ -62,7 +68,7 @@ class PartialDate:
         """Human form, e.g. '8 December 2021', 'December 2021', '2021'."""
         if self.month is None:
             return str(self.year)
-        month = dt.date(2000, self.month, 1).strftime("%B")
+        month = _MONTHS[self.month - 1]
         if self.day is None:
             return f"{month} {self.year}"
         return f"{self.day} {month} {self.year}"
