@@ -210,7 +210,7 @@ class CompiledElsewhere(jinja2.BytecodeCache):
 
 
 def compile_every_template(templates_dir: Path, compiled_dir: Path | None) -> dict[str, bytes]:
-    """Every template in the folder compiled, unless kept compiled in `compiled_dir` already:
+    """Every .html template in the folder compiled, unless kept compiled in `compiled_dir` already:
     bucket key -> bytes, as Jinja's bytecode cache stores them (see CompiledElsewhere). One with
     a mistake is left out (the build reports it if it uses it)."""
     compiled: dict[str, bytes] = {}
@@ -225,7 +225,7 @@ def compile_every_template(templates_dir: Path, compiled_dir: Path | None) -> di
             compiled[bucket.key] = bucket.bytecode_to_string()
 
     env = bare_environment(templates_dir, auto_reload=False, bytecode_cache=Captured())
-    for name in env.list_templates():
+    for name in env.list_templates(extensions=["html"]):  # not whatever else the folder holds
         with contextlib.suppress(Exception):
             env.get_template(name)
     return compiled

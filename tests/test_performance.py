@@ -326,8 +326,9 @@ def test_templates_compiled_elsewhere_are_used_only_while_their_source_is_unchan
 
     templates = shutil.copytree(REPO / "templates", tmp_path / "templates")
     (templates / "broken.html").write_text("{% if %}\n")
+    (templates / "notes.txt").write_text("Not a page template: {{ x }}\n")
     compiled = compile_every_template(templates, None)
-    assert len(compiled) == len(list(templates.glob("*.html"))) - 1  # the broken one is left out
+    assert len(compiled) == len(list(templates.glob("*.html"))) - 1  # the broken one is left out, and notes.txt
 
     (templates / "404.html").write_text("Edited since.\n")
     kept = CompiledTemplates(tmp_path / "kept", "these settings")
