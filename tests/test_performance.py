@@ -400,3 +400,34 @@ def test_links_to_anchors_on_other_pages_are_reported_alike_by_every_way_of_buil
     ]
     assert reported["two workers"] == reported["one process"]
     assert reported["preview"] == reported["one process"]
+
+
+def test_a_lost_template_helper_costs_only_its_head_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the process compiling templates meanwhile dies, the build compiles them itself and
+    publishes the same site."""
+    import jinja2
+
+    from factsite import precompile
+
+    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
+    options = BuildOptions(
+        tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "out", search=False, workers=2
+    )
+    expected = dataclasses.replace(options, output_dir=tmp_path / "expected", cache_dir=tmp_path / "its-cache")
+    build_site(expected)
+
+    def die(*_: object) -> dict[str, bytes]:
+        os._exit(3)  # runs in the forked helper only
+
+    compiled_here: list[str] = []
+    real_compile = jinja2.Environment.compile
+
+    def counted(self: jinja2.Environment, source: str, name: str | None = None, *args: object, **kwargs: object):
+        compiled_here.append(str(name))
+        return real_compile(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(precompile, "compile_every_template", die)
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    build_site(options)
+    assert "page.html" in compiled_here
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "expected")
