@@ -286,23 +286,30 @@ def test_a_worker_that_cannot_write_a_page_stops_the_build_with_a_clear_error(
     assert snapshot(tmp_path / "out") == published
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_a_big_site_has_its_templates_compiled_meanwhile_in_another_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
-) -> None:
-    """With workers, the main process compiles no template itself: a process forked at the start
-    compiled them while it loaded and planned. Either way, they are kept for the next build."""
+@pytest.fixture
+def compiled_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the templates Jinja compiles from now on, in this process only (a forked
+    process counts in its own copy)."""
     import jinja2
 
-    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
-    compiled_here: list[str] = []
+    names: list[str] = []
     real_compile = jinja2.Environment.compile
 
     def counted(self: jinja2.Environment, source: str, name: str | None = None, *args: object, **kwargs: object):
-        compiled_here.append(str(name))  # in this process only: a forked one counts in its own copy
+        names.append(str(name))
         return real_compile(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    return names
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_big_site_has_its_templates_compiled_meanwhile_in_another_process(
+    tmp_path: Path, compiled_here: list[str], workers: int
+) -> None:
+    """With workers, the main process compiles no template itself: a process forked at the start
+    compiled them while it loaded and planned. Either way, they are kept for the next build."""
+    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
     options = BuildOptions(
         tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "out", search=False, workers=workers
     )
@@ -319,7 +326,9 @@ def test_a_big_site_has_its_templates_compiled_meanwhile_in_another_process(
     assert compiled_here == []  # the next build finds them kept
 
 
-def test_templates_compiled_elsewhere_are_used_only_while_their_source_is_unchanged(tmp_path: Path) -> None:
+def test_templates_compiled_elsewhere_are_used_only_while_their_source_is_unchanged(
+    tmp_path: Path, compiled_here: list[str]
+) -> None:
     import jinja2
 
     from factsite.render import CompiledElsewhere, CompiledTemplates, bare_environment, compile_every_template
@@ -333,14 +342,7 @@ def test_templates_compiled_elsewhere_are_used_only_while_their_source_is_unchan
     (templates / "404.html").write_text("Edited since.\n")
     kept = CompiledTemplates(tmp_path / "kept", "these settings")
     env = bare_environment(templates, auto_reload=False, bytecode_cache=CompiledElsewhere(compiled, kept))
-    compiled_here: list[str] = []
-    real_compile = env.compile
-
-    def counted(source: str, name: str | None = None, *args: object, **kwargs: object) -> object:
-        compiled_here.append(str(name))
-        return real_compile(source, name, *args, **kwargs)  # type: ignore[arg-type]
-
-    env.compile = counted  # type: ignore[method-assign, assignment]
+    compiled_here.clear()
     assert env.get_template("404.html").render() == "Edited since."
     env.get_template("base.html")
     assert compiled_here == ["404.html"]
@@ -402,11 +404,11 @@ def test_links_to_anchors_on_other_pages_are_reported_alike_by_every_way_of_buil
     assert reported["preview"] == reported["one process"]
 
 
-def test_a_lost_template_helper_costs_only_its_head_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_lost_template_helper_costs_only_its_head_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compiled_here: list[str]
+) -> None:
     """If the process compiling templates meanwhile dies, the build compiles them itself and
     publishes the same site."""
-    import jinja2
-
     from factsite import precompile
 
     make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
@@ -419,15 +421,8 @@ def test_a_lost_template_helper_costs_only_its_head_start(tmp_path: Path, monkey
     def die(*_: object) -> dict[str, bytes]:
         os._exit(3)  # runs in the forked helper only
 
-    compiled_here: list[str] = []
-    real_compile = jinja2.Environment.compile
-
-    def counted(self: jinja2.Environment, source: str, name: str | None = None, *args: object, **kwargs: object):
-        compiled_here.append(str(name))
-        return real_compile(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
-
     monkeypatch.setattr(precompile, "compile_every_template", die)
-    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    compiled_here.clear()
     build_site(options)
     assert "page.html" in compiled_here
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "expected")
