@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .model import DateSpan, PartialDate
+from .model import MONTHS, DateSpan, PartialDate
 from .yamlfile import Mapping
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -76,7 +76,7 @@ def parse_date(value: Any) -> PartialDate:
     if day is not None and month is not None:
         last = calendar.monthrange(year, month)[1]
         if not 1 <= day <= last:
-            raise FieldError(f"{text} is not a real date: {calendar.month_name[month]} {year} has {last} days")
+            raise FieldError(f"{text} is not a real date: {MONTHS[month - 1]} {year} has {last} days")
     return PartialDate(year, month, day)
 
 

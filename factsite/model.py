@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 ACTOR_KINDS = ("person", "country", "organisation", "institution", "region", "group")
 QUOTE_KINDS = ("full", "partial", "fragment", "pull-quote")
 
-_MONTHS = (
+MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )  # fmt: skip
@@ -68,7 +68,7 @@ class PartialDate:
         """Human form, e.g. '8 December 2021', 'December 2021', '2021'."""
         if self.month is None:
             return str(self.year)
-        month = _MONTHS[self.month - 1]
+        month = MONTHS[self.month - 1]
         if self.day is None:
             return f"{month} {self.year}"
         return f"{self.day} {month} {self.year}"
