@@ -7,7 +7,7 @@ import dataclasses
 import hashlib
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,6 +161,18 @@ class _Template(jinja2.Template):
         return super()._from_namespace(environment, namespace, globals)
 
 
+class _Environment(jinja2.Environment):
+    """Jinja's environment, with each template's globals in one plain dict.
+
+    Jinja layers a template's globals over the environment's in a ChainMap, and every render
+    copies them into the new context key by key in Python (and takes their keys again): 10 to
+    20 µs a render, about 3% of a build's CPU. Ours are all set before any template is loaded
+    (`make_environment`), so a copy made when a template loads is the same map."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):
     """Compiled templates kept from one build to the next: compiling ours takes about 130 ms, a
     third of a small site's build. Jinja recompiles a template whose source changed; the folder is
@@ -262,7 +274,7 @@ def bare_environment(
     templates_dir: Path, auto_reload: bool = True, bytecode_cache: jinja2.BytecodeCache | None = None
 ) -> jinja2.Environment:
     """Our templates' environment without the site's globals: enough to compile them."""
-    env = jinja2.Environment(
+    env = _Environment(
         auto_reload=auto_reload,
         loader=jinja2.FileSystemLoader(templates_dir),
         undefined=jinja2.StrictUndefined,
