@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from factsite import load, stream, workers
+from factsite import links, load, stream, workers
 from factsite.assets import Assets
 from factsite.build import BuildOptions, build_site
 from factsite.errors import SiteError
@@ -198,6 +198,28 @@ def test_template_output_is_escaped_exactly_as_markupsafe_does(value: object) ->
     assert escape_output(value) == str(markupsafe.escape(value))
     if type(value) is str:
         assert _escape_replacing(value) == str(markupsafe.escape(str(value)))
+
+
+_TAG_PIECES = [" ", "\t", "\n", "\x1c", "href", "HREF", "hRef", "name", "NaMe", "data-", "x", "=", '"', "'",
+               "&amp;", "/p/#f", "\u0130", "\u212a", 'href="/a/"', 'name="n"', ' href="', ' name="']  # fmt: skip
+
+
+@given(st.sampled_from(["<a ", "<A\n", "<a\t", "<link ", "<img "]), st.lists(st.sampled_from(_TAG_PIECES), max_size=12))
+@settings(max_examples=3000)
+def test_a_link_tag_is_read_alike_by_the_quick_and_the_thorough_reading(start: str, pieces: list[str]) -> None:
+    tag = start + "".join(pieces) + ">"
+    assert links._LINKING_TAG.fullmatch(tag)
+    quick = links._read_a_tag(tag)
+    if quick is not None:
+        assert quick == links._read_attributes(*links._TAG_PARTS.match(tag).groups())  # type: ignore[union-attr]
+
+
+def test_common_link_tags_are_read_quickly() -> None:
+    assert links._read_a_tag('<a href="/actors/x/">') == (None, "/actors/x/")
+    assert links._read_a_tag('<a class="term-link" href="/g/#t&amp;1" aria-describedby="d">') == (None, "/g/#t&1")
+    assert links._read_a_tag('<a rel="next" href="/p/">') == (None, "/p/")
+    assert links._read_a_tag('<a class="skip">') == (None, None)
+    assert links._read_a_tag('<a name="here" href="/p/">') is None  # an anchor: read thoroughly
 
 
 def test_templates_escape_with_the_plain_string_escape(tmp_path: Path) -> None:
