@@ -81,6 +81,10 @@ class Builder:
     parse_memo: ParseMemo = field(default_factory=ParseMemo)
     previous: dict[str, bytes] = field(default_factory=dict)
     """Output path -> bytes of the last successful incremental build."""
+    process_ends: bool = False
+    """The process ends right after this build (build.py's does): what a build holds (the site,
+    the plan, the renderer) is then left for the process's end, instead of freed object by object
+    when the build returns (0.12 to 0.16 s at 10,000 pages, after the new site is in place)."""
 
     def build(self, write: bool = True, incremental: bool = False, progress: Progress | None = None) -> BuildReport:
         """Build the site; raise SiteError with every problem, leaving the output untouched.
@@ -144,7 +148,10 @@ class Builder:
             publish(options.output_dir, fill, options.cache_folder() / "previous-site", index)
         else:
             fill(None)
-        return BuildReport(len(plan.jobs), len(plan.files) + len(assets.files), time.perf_counter() - started)
+        report = BuildReport(len(plan.jobs), len(plan.files) + len(assets.files), time.perf_counter() - started)
+        if self.process_ends:
+            _left_for_exit.append(locals())
+        return report
 
     def _build_in_memory(
         self,
@@ -170,6 +177,10 @@ class Builder:
         html_pages = sum(1 for path in rendered.pages if path.endswith(".html"))
         other_files = len(rendered.pages) - html_pages + len(assets.files)
         return BuildReport(html_pages, other_files, time.perf_counter() - started, changed)
+
+
+_left_for_exit: list[object] = []
+"""What builds of a process that ends right after them hold on to (see Builder.process_ends)."""
 
 
 @contextmanager
@@ -208,9 +219,13 @@ def keep_freed_memory() -> None:
         mallopt(_M_MMAP_THRESHOLD, 32 << 20)  # glibc's largest
 
 
-def build_site(options: BuildOptions, write: bool = True, progress: Progress | None = None) -> BuildReport:
-    """Build once: validate everything, render, check links, then swap the new site in."""
+def build_site(
+    options: BuildOptions, write: bool = True, progress: Progress | None = None, process_ends: bool = False
+) -> BuildReport:
+    """Build once: validate everything, render, check links, then swap the new site in.
+
+    `process_ends`: the caller ends the process right after (see Builder.process_ends)."""
     keep_freed_memory()
     compiled = options.cache_folder() / "templates" if write else None  # `check` writes nothing
     cache = RenderCache(repeated=False, compiled_dir=compiled)
-    return Builder(options, render_cache=cache).build(write, progress=progress)
+    return Builder(options, render_cache=cache, process_ends=process_ends).build(write, progress=progress)

@@ -112,7 +112,8 @@ def _options(args: argparse.Namespace) -> BuildOptions:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, process_ends: bool = False) -> int:
+    """Run a command; `process_ends`: the caller ends the process when this returns (build.py)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "build")
@@ -129,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve(options, host=args.host, port=args.port)
         progress = TerminalProgress() if sys.stdout.isatty() and not args.quiet else None
         try:
-            report = build_site(options, write=args.command == "build", progress=progress)
+            report = build_site(options, args.command == "build", progress, process_ends)
         finally:
             if progress is not None:
                 progress.clear()

@@ -132,6 +132,22 @@ def test_progress_stays_off_pipes_and_quiet_prints_nothing(tmp_path: Path) -> No
     assert quiet.stdout == "" and quiet.stderr == ""
 
 
+def test_a_build_whose_process_ends_next_leaves_the_site_it_held_for_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from factsite import build
+    from factsite.model import Site
+
+    monkeypatch.setattr(build, "_left_for_exit", [])
+    make_corpus(20, tmp_path / "content")
+    options = BuildOptions(tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "out", search=False)
+    build_site(options)
+    assert build._left_for_exit == []  # a library caller's builds are freed as usual
+    build_site(options, process_ends=True)
+    (held,) = build._left_for_exit
+    assert isinstance(held, dict) and isinstance(held["site"], Site) and held["plan"].jobs
+
+
 def test_a_build_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path) -> None:
     make_corpus(20, tmp_path / "content")
     options = BuildOptions(tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "out", search=False)
