@@ -222,6 +222,17 @@ def test_common_link_tags_are_read_quickly() -> None:
     assert links._read_a_tag('<a name="here" href="/p/">') is None  # an anchor: read thoroughly
 
 
+def test_templates_see_the_sites_functions_and_jinjas_own_globals(tmp_path: Path) -> None:
+    (tmp_path / "t.html").write_text(
+        "{{ url('a/') }}|{{ asset('x.css') }}|{{ range(2) | list }}|{{ lipsum is defined }}"
+    )
+    env = make_environment(tmp_path, Urls("https://example.org/sub/"), Assets({}, {"x.css": "static/x.1.css"}))
+    template = env.get_template("t.html")
+    assert type(template.globals) is dict  # one plain dict: see render._Environment
+    assert template.render() == "/sub/a/|/sub/static/x.1.css|[0, 1]|True"
+    assert template.render(url=lambda path: "mine").startswith("mine|")  # a variable still wins over a global
+
+
 def test_templates_escape_with_the_plain_string_escape(tmp_path: Path) -> None:
     (tmp_path / "t.html").write_text("{{ a }}|{{ b }}|{% set c %}<i>{{ a }}</i>{% endset %}{{ c }}|{{ c }}")
     env = make_environment(tmp_path, Urls(""), Assets({}, {}))
