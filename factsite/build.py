@@ -11,26 +11,32 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .assets import Assets, collect_assets
 from .errors import Problem, SiteError
-from .links import LinkChecker, PageScan, check_links
 from .load import ParseMemo, load_site, looks_big
-from .model import Site
 from .precompile import templates_compiled_meanwhile
-from .render import (
-    Progress,
-    RenderCache,
-    check_page_references,
-    markdown_problems,
-    prepare,
-    render_site,
-    template_errors,
-)
-from .search import index_site
-from .stream import stream_pages
-from .urls import Urls
 from .write import StagingTree, guard_output, publish, write_changed, write_files
+
+if TYPE_CHECKING:
+    from .links import PageScan
+    from .model import Site
+    from .render import Progress, RenderCache
+    from .urls import Urls
+
+
+def _import_rendering() -> None:
+    """What renders and checks pages (Jinja, the views, the link checker: about 0.1 s of imports),
+    imported while the loader's worker parses the record files: loading a 1k site left this
+    process waiting 0.06 s for it. (Before that, only what loading needs is imported.)"""
+    from . import links, render, search, stream, urls  # noqa: F401
+
+
+def _new_render_cache() -> RenderCache:
+    from .render import RenderCache
+
+    return RenderCache()
 
 
 def default_workers() -> int:
@@ -76,7 +82,7 @@ class Builder:
     """Builds a site, possibly many times: the preview keeps one and reuses its caches."""
 
     options: BuildOptions
-    render_cache: RenderCache = field(default_factory=RenderCache)
+    render_cache: RenderCache = field(default_factory=_new_render_cache)
     scan_cache: dict[bytes, PageScan] = field(default_factory=dict)
     parse_memo: ParseMemo = field(default_factory=ParseMemo)
     previous: dict[str, bytes] = field(default_factory=dict)
@@ -107,10 +113,20 @@ class Builder:
         with templates_compiled_meanwhile(options.templates_dir, kept, options.workers, big) as compiled:
             try:
                 workers = 1 if incremental else options.workers
-                site = load_site(options.content_dir, options.include_drafts, self.parse_memo, workers)
+                site = load_site(
+                    options.content_dir, options.include_drafts, self.parse_memo, workers, _import_rendering
+                )
             except SiteError as error:
+                from .render import check_page_references
+
                 references = check_page_references(error.partial) if error.partial else []
                 raise SiteError(error.problems + references + asset_problems) from None
+            from .links import LinkChecker
+            from .render import markdown_problems, prepare, template_errors
+            from .search import index_site
+            from .stream import stream_pages
+            from .urls import Urls
+
             urls = Urls(options.base_url or site.config.base_url)
             if incremental:
                 return self._build_in_memory(site, urls, assets, asset_problems, write, progress, started)
@@ -163,6 +179,9 @@ class Builder:
         progress: Progress | None,
         started: float,
     ) -> BuildReport:
+        from .links import check_links
+        from .render import render_site
+
         options = self.options
         rendered = render_site(
             site, options.templates_dir, urls, assets, self.render_cache, False, options.workers, progress
@@ -226,6 +245,8 @@ def build_site(
 
     `process_ends`: the caller ends the process right after (see Builder.process_ends)."""
     keep_freed_memory()
+    from .render import RenderCache
+
     compiled = options.cache_folder() / "templates" if write else None  # `check` writes nothing
     cache = RenderCache(repeated=False, compiled_dir=compiled)
     return Builder(options, render_cache=cache, process_ends=process_ends).build(write, progress=progress)

@@ -170,9 +170,18 @@ RECORD_FILES: dict[str, tuple[dict[str, Field], str, Callable[..., Any]]] = {
 class _Loader:
     """One load of a content folder; collects problems instead of stopping at the first."""
 
-    def __init__(self, content_dir: Path, include_drafts: bool, parsed: ParseMemo, workers: int = 1) -> None:
+    def __init__(
+        self,
+        content_dir: Path,
+        include_drafts: bool,
+        parsed: ParseMemo,
+        workers: int = 1,
+        meanwhile: Callable[[], None] = lambda: None,
+    ) -> None:
         self.content_dir = content_dir
         self.workers = workers
+        self.meanwhile = meanwhile
+        """Run once this process has read its share, before it waits for the workers' share."""
         self.include_drafts = include_drafts
         self.parsed = parsed
         self.problems = Problems()
@@ -226,6 +235,7 @@ class _Loader:
             pending = {name: pool.submit(_load_records_alone, self.content_dir, name) for name in big} if pool else {}
             loaded = {name: self.load_records(name, *RECORD_FILES[name]) for name in RECORD_FILES if name not in big}
             loaded["pages"] = self.load_pages()
+            self.meanwhile()
             for name, result in pending.items():
                 records, problems, failed_ids = result.result()
                 loaded[name] = records
@@ -486,15 +496,20 @@ ParseMemo = Memo[tuple[str, str, int], tuple[Any, list[Problem]]]
 
 
 def load_site(
-    content_dir: Path, include_drafts: bool = False, parsed: ParseMemo | None = None, workers: int = 1
+    content_dir: Path,
+    include_drafts: bool = False,
+    parsed: ParseMemo | None = None,
+    workers: int = 1,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> Site:
     """Read and validate everything under `content_dir`; raise SiteError listing every problem.
 
     With `workers` > 1, big record files are parsed in other processes (their parsed YAML is then
-    not kept in `parsed`: the preview, which reuses it, loads with one).
+    not kept in `parsed`: the preview, which reuses it, loads with one). `meanwhile` runs once
+    this process has read its share, while it would otherwise wait for theirs.
     """
     memo = parsed if parsed is not None else ParseMemo()
     try:
-        return _Loader(content_dir, include_drafts, memo, workers).load()
+        return _Loader(content_dir, include_drafts, memo, workers, meanwhile).load()
     finally:
         memo.end_build()

@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
-from .render import compile_every_template
 from .workers import can_fork, die_with_parent
 
 Compiled = Callable[[], dict[str, bytes]]
@@ -78,6 +77,8 @@ def _help(templates_dir: Path, compiled_dir: Path | None, reader: int, writer: i
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         die_with_parent()
         os.close(reader)
+        from .render import compile_every_template  # (Jinja: this process imports it meanwhile too)
+
         data = pickle.dumps(compile_every_template(templates_dir, compiled_dir), pickle.HIGHEST_PROTOCOL)
         with open(writer, "wb") as pipe:
             pipe.write(data)

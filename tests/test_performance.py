@@ -425,7 +425,7 @@ def test_a_lost_template_helper_costs_only_its_head_start(
 ) -> None:
     """If the process compiling templates meanwhile dies, the build compiles them itself and
     publishes the same site."""
-    from factsite import precompile
+    from factsite import render
 
     make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
     options = BuildOptions(
@@ -437,7 +437,7 @@ def test_a_lost_template_helper_costs_only_its_head_start(
     def die(*_: object) -> dict[str, bytes]:
         os._exit(3)  # runs in the forked helper only
 
-    monkeypatch.setattr(precompile, "compile_every_template", die)
+    monkeypatch.setattr(render, "compile_every_template", die)  # the helper imports it when it starts
     compiled_here.clear()
     build_site(options)
     assert "page.html" in compiled_here
