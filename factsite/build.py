@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .assets import Assets, collect_assets
+from .caches import RenderCache
 from .errors import Problem, SiteError
 from .load import ParseMemo, load_site, looks_big
 from .precompile import templates_compiled_meanwhile
@@ -22,7 +23,7 @@ from .write import StagingTree, guard_output, publish, write_changed, write_file
 if TYPE_CHECKING:
     from .links import PageScan
     from .model import Site
-    from .render import Progress, RenderCache
+    from .render import Progress
     from .urls import Urls
 
 
@@ -31,12 +32,6 @@ def _import_rendering() -> None:
     imported while the loader's worker parses the record files: loading a 1k site left this
     process waiting 0.06 s for it. (Before that, only what loading needs is imported.)"""
     from . import links, render, search, stream, urls  # noqa: F401
-
-
-def _new_render_cache() -> RenderCache:
-    from .render import RenderCache
-
-    return RenderCache()
 
 
 def default_workers() -> int:
@@ -82,7 +77,7 @@ class Builder:
     """Builds a site, possibly many times: the preview keeps one and reuses its caches."""
 
     options: BuildOptions
-    render_cache: RenderCache = field(default_factory=_new_render_cache)
+    render_cache: RenderCache = field(default_factory=RenderCache)
     scan_cache: dict[bytes, PageScan] = field(default_factory=dict)
     parse_memo: ParseMemo = field(default_factory=ParseMemo)
     previous: dict[str, bytes] = field(default_factory=dict)
@@ -245,8 +240,6 @@ def build_site(
 
     `process_ends`: the caller ends the process right after (see Builder.process_ends)."""
     keep_freed_memory()
-    from .render import RenderCache
-
     compiled = options.cache_folder() / "templates" if write else None  # `check` writes nothing
     cache = RenderCache(repeated=False, compiled_dir=compiled)
     return Builder(options, render_cache=cache, process_ends=process_ends).build(write, progress=progress)

@@ -18,12 +18,12 @@ from markupsafe import Markup
 
 from . import data, feeds, structured
 from .assets import Assets
+from .caches import RenderCache
 from .errors import PartialContent, Problem, SiteError
 from .feeds import Listed
 from .markdown import (
     DeferredMarkdown,
     Markdown,
-    MarkdownCache,
     RenderResult,
     Resolver,
     Target,
@@ -31,7 +31,6 @@ from .markdown import (
     render_many,
     render_markdown,
 )
-from .memo import Memo
 from .model import Page, PartialDate, Site
 from .urls import Urls, output_file
 from .views import NavLink, PageLink, PageView, Sections, SiteView, Views, build_views, date_view, navigation
@@ -40,22 +39,6 @@ Progress = Callable[[str, int, int], None]
 """Called as (step, done, total) while rendering, for a progress display."""
 
 GENERATED_SECTIONS = ("actors", "timeline", "quotes", "glossary", "sources", "static", "embed", "data", "pagefind")
-
-
-@dataclass
-class RenderCache:
-    """What a repeated build (the preview) may reuse: compiled templates and rendered Markdown."""
-
-    markdown: MarkdownCache = field(default_factory=MarkdownCache)
-    pages: Memo[tuple[str, str, str], bytes] = field(default_factory=Memo)
-    """Page bytes by (template, digest of shared context and templates, digest of page context)."""
-    environment: jinja2.Environment | None = None
-    environment_key: tuple[object, ...] = ()
-    repeated: bool = True
-    """False for a one-shot build: nothing is reused, so pages are not digested and template files
-    are not re-checked on each use."""
-    compiled_dir: Path | None = None
-    """Where compiled templates are kept for the next build (a published build's cache folder)."""
 
 
 @dataclass

@@ -442,3 +442,24 @@ def test_a_lost_template_helper_costs_only_its_head_start(
     build_site(options)
     assert "page.html" in compiled_here
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "expected")
+
+
+def test_jinja_is_imported_only_once_loading_has_started(tmp_path: Path) -> None:
+    """What loading needs is imported first; Jinja and the rest of the renderer come while the
+    loader's worker parses the record files (build._import_rendering)."""
+    make_corpus(PARALLEL_MINIMUM + 10, tmp_path / "content")
+    script = f"""
+import sys
+sys.path.insert(0, {str(REPO)!r})
+from factsite import load
+read_pages = load._Loader.load_pages
+def load_pages(self):
+    print("jinja2" in sys.modules, "factsite.render" in sys.modules)
+    return read_pages(self)
+load._Loader.load_pages = load_pages
+from factsite.cli import main
+main(["build", "--no-search", "--quiet",
+      "--templates", {str(REPO / "templates")!r}, "--static", {str(REPO / "static")!r}])
+"""
+    run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert run.stdout == "False False\n", run.stderr
