@@ -1,13 +1,16 @@
-"""The accelerated Markdown path: markdown-it-pyrs (the Rust port of markdown-it), about ten times
-faster than markdown-it-py, used automatically when installed.
+"""The accelerated Markdown path, used automatically when installed: pulldown-cmark (through
+pyromark, see factsite/pulldown.py) where it reads a text as markdown-it-py does, else
+markdown-it-pyrs (the Rust port of markdown-it), where it does. markdown-it-pyrs is about ten
+times faster than markdown-it-py; pulldown-cmark, with its checks, about twice as fast again.
 
-It has no Python rule plugins, so our syntax is applied to its output instead: `kind:id` links
+Neither has Python rule plugins, so our syntax is applied to their output instead: `kind:id` links
 are resolved (and term links given their in-place definition), `::quote[id]` paragraphs become
 embeds, and h2 and h3 headings get the ids the Python path gives them. The result is
 byte-identical to `factsite.markdown` (tests/test_fastmarkdown.py compares both on every page we
-have). A page goes to the Python path when it uses something this path cannot reproduce exactly:
-footnotes, an embed line not set apart by blank lines, raw HTML (when a site allows it), or a
-reference to an unknown record (so the error names the exact line).
+have, and on thousands of generated documents). A page goes to the Python path when it uses
+something this path cannot reproduce exactly: footnotes, an embed line not set apart by blank
+lines, raw HTML (when a site allows it), a reference to an unknown record (so the error names the
+exact line), or text neither Rust parser reads as markdown-it-py does.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import weakref
 from html import escape, unescape
 from typing import Any
 
+from . import pulldown
 from .markdown import EMBED_KINDS, REFERENCE_KINDS, Resolver
 
 try:
@@ -67,11 +71,11 @@ def _line_end(text: str, begin: int) -> int:
 
 
 def render_fast(text: str, resolver: Resolver) -> str | None:
-    """HTML for text, or None if it references an unknown record (the Python path reports it)."""
-    global _parser
-    if _parser is None:
-        _parser = markdown_it_pyrs.MarkdownIt("zero").enable_many(_RULES)  # type: ignore[arg-type]
-    html = _parser.render(text)
+    """HTML for text, or None if it references an unknown record (the Python path reports it) or
+    the parser fails on it."""
+    html = _parse(text)
+    if html is None:
+        return None
     if "<h2>" in html or "<h3>" in html:
         html = _with_heading_ids(html)
     unknown = False
@@ -104,6 +108,51 @@ def render_fast(text: str, resolver: Resolver) -> str | None:
     if unknown:
         return None
     return _terms(html, resolver) if '<a href="term:' in html else html
+
+
+def _parse(text: str) -> str | None:
+    """HTML as markdown-it-pyrs writes it (before our syntax is applied), from pulldown-cmark when
+    it gives the same for this text, else from markdown-it-pyrs; None where both fail."""
+    html = pulldown.render(text)
+    return html if html is not None else _markdown_it_rs(text)
+
+
+_EMPHASIS_BY_SYMBOL = re.compile(r"[*_][^\x00-\x7f]|[^\x00-\x7f][*_]")
+"""markdown-it-pyrs follows an older CommonMark, in which a symbol such as `£` or `→` next to `*`
+or `_` did not count as punctuation: `x**£**` is bold there and not in markdown-it-py."""
+
+
+_ALIGNMENT_ALONE = re.compile(r"^ {0,3}(?::-+:?|-+:) *$", re.MULTILINE)
+"""A delimiter row without a pipe: a one-column table for markdown-it-pyrs, text for markdown-it-py."""
+_PERCENT_IN_HOST = re.compile(r'="[A-Za-z][-+.A-Za-z0-9]*://[^/"]*%')
+"""A host name that is not ASCII: markdown-it-py writes it in punycode, markdown-it-pyrs in %-escapes."""
+
+
+def _markdown_it_rs(text: str) -> str | None:
+    """markdown-it-pyrs's HTML, or None where it may differ from markdown-it-py (see
+    _EMPHASIS_BY_SYMBOL) or fails. The Rust parser panics on some input (e.g. ``[``](x)``,
+    markdown-it-pyrs 0.4), raising pyo3's PanicException, which is not an Exception: such a page
+    goes to the Python path instead of stopping the build with a traceback."""
+    if ("*" in text or "_" in text) and _EMPHASIS_BY_SYMBOL.search(text):
+        return None
+    if (":-" in text or "-:" in text) and _ALIGNMENT_ALONE.search(text):
+        return None
+    if ("|" in text and not pulldown.tables_read_alike(text)) or (">" in text and not pulldown.quotes_read_alike(text)):
+        return None
+    if "![" in text and ("\\" in text or "&" in text):  # an image's alt text loses escapes and entities
+        return None
+    global _parser
+    if _parser is None:
+        _parser = markdown_it_pyrs.MarkdownIt("zero").enable_many(_RULES)  # type: ignore[arg-type]
+    try:
+        html = str(_parser.render(text))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # noqa: BLE001 - pyo3_runtime.PanicException cannot be imported
+        return None
+    if not text.isascii() and "://" in text and _PERCENT_IN_HOST.search(html):
+        return None
+    return pulldown.empty_quotes(html) if ">" in text else html
 
 
 def _terms(html: str, resolver: Resolver) -> str | None:

@@ -1,5 +1,6 @@
-"""The accelerated Markdown path (markdown-it-pyrs) gives byte-identical HTML to the reference
-path (markdown-it-py), on every page we have, and is just as safe."""
+"""The accelerated Markdown path (pulldown-cmark through pyromark, else markdown-it-pyrs) gives
+byte-identical HTML to the reference path (markdown-it-py), on every page we have and on thousands
+of generated documents, and is just as safe."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from factsite import fastmarkdown
+from factsite import fastmarkdown, pulldown
 from factsite.assets import collect_assets
 from factsite.load import load_site
 from factsite.markdown import make_markdown, render_markdown
@@ -17,9 +18,11 @@ from factsite.views import build_views
 
 from conftest import REPO
 from corpus import make_corpus
+from markdown_documents import document
 from test_markdown import CASES, FakeSite
 
 pytestmark = pytest.mark.skipif(not fastmarkdown.is_available(), reason="markdown-it-pyrs is not installed")
+needs_pulldown = pytest.mark.skipif(pulldown.pyromark is None, reason="pyromark is not installed")
 
 
 def both_paths(text: str, resolver) -> tuple[str, str]:
@@ -52,6 +55,14 @@ def test_the_bundled_explainer_renders_identically(tmp_path: Path) -> None:
         assert fast == reference, page.slug
         accelerated += fastmarkdown.can_render(page.body)
     assert accelerated == len(site.pages), "every bundled page should take the fast path"
+
+
+@needs_pulldown
+def test_the_bundled_explainer_and_the_corpus_take_the_quickest_parser(tmp_path: Path) -> None:
+    make_corpus(100, tmp_path / "content")
+    for content in (REPO / "content", tmp_path / "content"):
+        for page in load_site(content).pages:
+            assert pulldown.render(page.body) is not None, page.slug
 
 
 def test_a_generated_corpus_renders_identically(tmp_path: Path) -> None:
@@ -111,6 +122,97 @@ def test_pages_the_fast_path_cannot_match_go_to_the_python_path(text: str) -> No
     assert not fastmarkdown.can_render(text)
     reference, fast = both_paths(text, FakeSite())
     assert fast == reference
+
+
+@pytest.mark.parametrize("text", ["[``](x)\n", "| a |\n| - |\n| `1` [``](x) |\n"])
+def test_a_text_the_rust_parser_fails_on_renders_on_the_python_path(text: str) -> None:
+    """markdown-it-pyrs 0.4 panics on an empty-looking code span inside a link label."""
+    assert fastmarkdown.can_render(text)
+    reference, fast = both_paths(text, FakeSite())
+    assert fast == reference
+    assert '<a href="x">' in fast
+
+
+@needs_pulldown
+@pytest.mark.parametrize(
+    "text",
+    [
+        "| a | b | c |\n| :-- | :-: | --: |\n| 1 | *2* | `3` |\n\n| only |\n| --- |\n",  # table layout, alignment
+        "~~struck~~ and **bold ~~both~~**\n",  # <del> becomes <s>
+        'He said "no". [A "link"](/a \'ti"tle\') ![an "image"](/i.png "x")\n',  # quotes in text and attributes
+        "It's [Kyiv's](/a'b) ![Kyiv's map](/map'1.png)\n",  # apostrophes in links and alt text
+        ">\n\n> > \n",  # empty block quotes
+        "1. item\n    - nested\n\n- [a](actor:ivo-daalder) [t](term:nato)\n",
+    ],
+)
+def test_what_pulldown_cmark_writes_differently_is_rewritten(text: str) -> None:
+    assert pulldown.render(text) is not None
+    reference, fast = both_paths(text, FakeSite())
+    assert fast == reference
+
+
+@needs_pulldown
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[x](javascript:alert(1)) [y](JaVaScRiPt:x) [z](vbscript:x) [f](file:///etc/passwd) [d](data:text/html,x)\n",
+        "[x](java&#115;cript:alert(1))\n",  # entities are decoded in links
+        "[x](javascript\\:alert(1))\n",  # so are escapes
+        "<b>raw</b> and <https://example.org>\n",
+        "A ~single~ tilde\n",
+        "Code `across\nlines` here\n",
+        "[a](/a^b) [b](/a%2) [c](/é) [d](https://例え.jp/)\n",  # URLs markdown-it encodes otherwise
+        "No newline at the end",
+        "| a |\n| - |\n| b |\n    code\n",  # a line indented as code right under a table
+        "| a |\n| - |\n| b |\ntext\n     more\n",
+        "a | b\n- | -\n",  # a delimiter row without its leading pipe
+        "| a |\n| - |\n|  |\n",  # a row of nothing but pipes
+        "> | a |\n> | - |\n",  # a table in a block quote
+        "a |\n---\n",  # a heading's underline, or a delimiter row
+        "> quote\nlazy  \n    * indented\n",
+        "003.  * a\n     - b\n",  # a lazy line under a wide list marker
+        "![alt text\non two lines](/i.png)\n",
+        "Tab\tin text\n",
+    ],
+)
+def test_what_pulldown_cmark_reads_differently_goes_elsewhere(text: str) -> None:
+    assert pulldown.render(text) is None
+    reference, fast = both_paths(text, FakeSite())
+    assert fast == reference
+    assert 'href="javascript:' not in fast.lower()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x**£** and x__€__ and a*→*b\n",  # symbols count as punctuation in markdown-it-py's CommonMark
+        "![a \\* b](/i.png) ![&amp; c](/j.png)\n",
+        "one\n:--\ntwo\n",
+        "[d](https://例え.jp/)\n",
+        "> | a |\n> | - |\n> lazy\n",
+    ],
+)
+def test_what_markdown_it_pyrs_reads_differently_goes_to_the_python_path(text: str) -> None:
+    """Found by the generated documents: markdown-it-pyrs follows an older CommonMark in places."""
+    assert fastmarkdown._markdown_it_rs(text) is None
+    reference, fast = both_paths(text, FakeSite())
+    assert fast == reference
+
+
+@pytest.mark.parametrize("risky", [False, True], ids=["prose", "with escapes, entities and raw HTML"])
+def test_generated_documents_render_identically(risky: bool) -> None:
+    """Documents mixing the constructs authors use with punctuation, URLs and layouts where
+    CommonMark parsers part ways (tests/markdown_documents.py); a failure names the document."""
+    md, site = make_markdown(allow_raw_html=False), FakeSite()
+    count = 1200
+    through_pulldown = 0
+    for seed in range(count):
+        text = document(seed, risky)
+        reference = render_markdown(md, text, site, accelerate=False).html
+        assert render_markdown(md, text, site, accelerate=True).html == reference, f"document({seed}, {risky})"
+        through_pulldown += pulldown.pyromark is not None and pulldown.render(text) is not None
+    if pulldown.pyromark is not None:  # most risky documents must not take it: a few must
+        assert through_pulldown >= count // (40 if risky else 10), "the documents should exercise pulldown-cmark"
 
 
 def test_unknown_references_fall_back_for_exact_error_lines() -> None:

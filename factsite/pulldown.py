@@ -1,0 +1,194 @@
+"""pulldown-cmark (through pyromark), made to write what markdown-it-py writes.
+
+pulldown-cmark parses a page about six times faster than markdown-it-pyrs. Both follow CommonMark,
+and on most text they agree but for how they write some things (tables, struck-through text,
+quotes and apostrophes, empty block quotes), which `render` rewrites. Where they read the text
+differently (each case was found by tests/test_fastmarkdown.py's generated documents), or where
+pulldown-cmark could not be as safe (it has no switch to turn raw HTML off and does not refuse
+`javascript:` links), `render` returns None and the text goes to markdown-it-pyrs instead.
+"""
+
+from __future__ import annotations
+
+import re
+
+try:
+    import pyromark
+except ImportError:  # pragma: no cover - the quickest parser is optional
+    pyromark = None  # type: ignore[assignment]
+
+if pyromark is not None:
+    _PULLDOWN_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
+_NOT_FOR_PULLDOWN = ("<", "\\", "\t", "\r", "\x00", "\x0b", "\x0c")
+"""Raw HTML and autolinks; escapes; whitespace each treats in its own way."""
+_UNSAFE_SCHEMES = ("script:", "file:", "data:")
+"""javascript:, vbscript:, file: and data: links: markdown-it refuses them, pulldown-cmark does not."""
+_ENTITY = re.compile(r"&[#0-9A-Za-z]+;")
+_TILDES_NOT_TWO = re.compile(r"(?<!~)(?:~|~~~+)(?!~)")
+"""pulldown-cmark strikes text through between single tildes too; `~~~` may open a fence."""
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)((?:[^\n]*?(?<!`)\1(?!`))?)")
+"""A backtick run and, if it has one, its closing run on the same line: a code span across lines
+(or a fence) is parsed differently."""
+_TABLE_ROWS = re.compile(r"(?: {0,3}\|[^\n]*[^|\s][^\n]*\n)+")
+_INDENTED_LINE = re.compile(r"\n {4}")
+_LIST_MARKER = re.compile(r"([-+*]|[0-9]{1,9}[.)])( +)")
+_URL = r"A-Za-z0-9._~:/?#@!$&;=+,*()\-"
+_HREF_NOT_AS_MARKDOWN_IT = re.compile(f'href="[{_URL}]*[^"{_URL}]')
+_SRC_NOT_AS_MARKDOWN_IT = re.compile(f'src="[{_URL}]*[^"{_URL}]')
+"""A link with a character that markdown-it would percent-encode (or punycode) otherwise."""
+
+
+def render(text: str) -> str | None:
+    """pulldown-cmark's HTML for text, written as markdown-it writes it (before our syntax is
+    applied), or None where the two may differ or pyromark is not installed."""
+    if pyromark is None or not text.endswith("\n") or any(character in text for character in _NOT_FOR_PULLDOWN):
+        return None
+    if ":" in text:
+        lowered = text.lower()
+        if any(scheme in lowered for scheme in _UNSAFE_SCHEMES):
+            return None
+    if "&" in text and _ENTITY.search(text):
+        return None
+    if "~" in text and _TILDES_NOT_TWO.search(text):
+        return None
+    if "`" in text and not all(span.group(2) for span in _CODE_SPAN.finditer(text)):
+        return None
+    if "|" in text and not tables_read_alike(text):
+        return None
+    if ">" in text and not quotes_read_alike(text):
+        return None
+    if not _lazy_lines_read_alike(text) or ("![" in text and not _image_texts_on_one_line(text)):
+        return None
+    html = pyromark.html(text, options=_PULLDOWN_OPTIONS)
+    if _HREF_NOT_AS_MARKDOWN_IT.search(html) or ("![" in text and _SRC_NOT_AS_MARKDOWN_IT.search(html)):
+        return None
+    if "|" in text and "<table>" in html:
+        html = _table_lines(html)
+    if "~" in text and "<del>" in html:
+        html = html.replace("<del>", "<s>").replace("</del>", "</s>")
+    if '"' in text:  # markdown-it escapes quotes in text too
+        html = _quotes_escaped(html)
+    if "'" in text:
+        html = html.replace("&#39;", "'").replace("&#x27;", "'")
+    return empty_quotes(html) if ">" in text else html
+
+
+def tables_read_alike(text: str) -> bool:
+    """False where a line with a pipe may be read as part of a table by one and not the other.
+    Rows both read alike start with a pipe (after at most three spaces: so not in a block quote)
+    and hold something besides pipes. Until the next blank line, no line may be indented as code,
+    and the lines after the rows must have no pipe and not be a line of dashes (a delimiter row
+    without pipes, or a heading's underline)."""
+    position = 0
+    while (pipe := text.find("|", position)) >= 0:
+        start = text.rfind("\n", 0, pipe) + 1
+        end = text.find("\n\n", start) + 1 or len(text)
+        rows = _TABLE_ROWS.match(text, start, end)
+        after = text[rows.end() if rows else start : end]
+        if "|" in after or "\n    " in text[start:end]:
+            return False
+        if any(line.lstrip(" ")[:1] in ("-", ":") and not line.strip("-: ") for line in after.split("\n")):
+            return False
+        position = end
+    return True
+
+
+def quotes_read_alike(text: str) -> bool:
+    """False where a block quote's paragraph may go on over a line indented as code (a lazy line:
+    the two disagree on some). Any `>` counts as a quote's start here, until the next blank line."""
+    position = 0
+    while (mark := text.find(">", position)) >= 0:
+        end = text.find("\n\n", mark)
+        end = len(text) if end < 0 else end
+        if "\n    " in text[mark:end]:
+            return False
+        position = end
+    return True
+
+
+def _lazy_lines_read_alike(text: str) -> bool:
+    """False where a line indented as code follows a line whose text starts further right (in a
+    list item with a wide marker, such as `10.  * a`): markdown-it ends the list there and makes
+    the line code, pulldown-cmark (as CommonMark says) takes it as the paragraph's lazy line."""
+    for indented in _INDENTED_LINE.finditer(text):
+        start = indented.start() + 1
+        above = text[text.rfind("\n", 0, indented.start()) + 1 : indented.start()]
+        indent = len(text) - len(text[start:].lstrip(" ")) - start
+        if above.strip() and indent < _text_column(above):
+            return False
+    return True
+
+
+def _text_column(line: str) -> int:
+    """Where a line's text starts, after its indentation, block quote markers and list markers."""
+    column = 0
+    while True:
+        rest = line[column:].lstrip(" ")
+        marker = _LIST_MARKER.match(rest)
+        if rest.startswith(">"):
+            column = len(line) - len(rest) + 1
+        elif marker:
+            column = len(line) - len(rest) + len(marker.group(1)) + min(len(marker.group(2)), 4)
+        else:
+            return len(line) - len(rest)
+
+
+def _image_texts_on_one_line(text: str) -> bool:
+    """False where an image's text may go on over a line break (markdown-it keeps it in the alt
+    text, pulldown-cmark makes it a space): its brackets must close on the line."""
+    position = 0
+    while (image := text.find("![", position)) >= 0:
+        depth = 0
+        for character in text[image + 1 : text.find("\n", image)]:
+            depth += (character == "[") - (character == "]")
+            if depth == 0:
+                break
+        else:
+            return False
+        position = image + 2
+    return True
+
+
+def _table_lines(html: str) -> str:
+    """Tables laid out on lines as markdown-it does, and its style for alignment."""
+    pieces = []
+    position = 0
+    while (start := html.find("<table>", position)) >= 0:
+        end = html.index("</table>", start) + len("</table>\n")
+        # A new line before each table tag (a cell's content has no tag starting with t), as
+        # markdown-it writes it; pulldown-cmark starts one only before a body row.
+        table = (
+            html[start:end]
+            .replace("><t", ">\n<t")
+            .replace("></tr>", ">\n</tr>")
+            .replace("></thead>", ">\n</thead>")
+            .replace("></tbody>", ">\n</tbody>")
+            .replace("></table>", ">\n</table>")
+            .replace('style="text-align: ', 'style="text-align:')
+            .replace("<tbody>\n</tbody>\n", "")
+        )
+        pieces += [html[position:start], table]
+        position = end
+    pieces.append(html[position:])
+    return "".join(pieces)
+
+
+def _quotes_escaped(html: str) -> str:
+    """`"` in text (not in a tag) as `&quot;`: the text has no raw HTML, so every `<` opens a tag."""
+    pieces = []
+    copied = searched = 0
+    while (found := html.find('"', searched)) >= 0:
+        if html.rfind("<", 0, found) > html.rfind(">", 0, found):  # in a tag: skip its attribute value
+            searched = html.index('"', found + 1) + 1
+            continue
+        pieces += [html[copied:found], "&quot;"]
+        copied = searched = found + 1
+    if not pieces:
+        return html
+    pieces.append(html[copied:])
+    return "".join(pieces)
+
+
+def empty_quotes(html: str) -> str:
+    """An empty block quote as markdown-it-py writes it."""
+    return html.replace("<blockquote>\n</blockquote>", "<blockquote></blockquote>")
