@@ -19,10 +19,16 @@ except ImportError:  # pragma: no cover - the quickest parser is optional
 
 if pyromark is not None:
     _PULLDOWN_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
-_NOT_FOR_PULLDOWN = ("<", "\\", "\t", "\r", "\x00", "\x0b", "\x0c")
-"""Raw HTML and autolinks; escapes; whitespace each treats in its own way."""
-_UNSAFE_SCHEMES = ("script:", "file:", "data:")
-"""javascript:, vbscript:, file: and data: links: markdown-it refuses them, pulldown-cmark does not."""
+
+
+def _may_read_alike(text: str) -> bool:
+    """False for raw HTML and autolinks, escapes, and whitespace each treats in its own way (one
+    `in` each: a regular expression's character set costs ten times more)."""
+    if "<" in text or "\\" in text or "\t" in text:
+        return False
+    return not ("\r" in text or "\x00" in text or "\x0b" in text or "\x0c" in text)
+
+
 _ENTITY = re.compile(r"&[#0-9A-Za-z]+;")
 _TILDES_NOT_TWO = re.compile(r"(?<!~)(?:~|~~~+)(?!~)")
 """pulldown-cmark strikes text through between single tildes too; `~~~` may open a fence."""
@@ -30,23 +36,17 @@ _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)((?:[^\n]*?(?<!`)\1(?!`))?)")
 """A backtick run and, if it has one, its closing run on the same line: a code span across lines
 (or a fence) is parsed differently."""
 _TABLE_ROWS = re.compile(r"(?: {0,3}\|[^\n]*[^|\s][^\n]*\n)+")
-_INDENTED_LINE = re.compile(r"\n {4}")
 _LIST_MARKER = re.compile(r"([-+*]|[0-9]{1,9}[.)])( +)")
-_URL = r"A-Za-z0-9._~:/?#@!$&;=+,*()\-"
-_HREF_NOT_AS_MARKDOWN_IT = re.compile(f'href="[{_URL}]*[^"{_URL}]')
-_SRC_NOT_AS_MARKDOWN_IT = re.compile(f'src="[{_URL}]*[^"{_URL}]')
-"""A link with a character that markdown-it would percent-encode (or punycode) otherwise."""
+_NOT_AS_MARKDOWN_IT = re.compile(r"[^A-Za-z0-9._~:/?#@!$&;=+,*()'\-\n]")
+"""A character of a URL that markdown-it would percent-encode (or punycode) otherwise (`'` is
+written `&#x27;` by pulldown-cmark, and put back by render)."""
 
 
 def render(text: str) -> str | None:
     """pulldown-cmark's HTML for text, written as markdown-it writes it (before our syntax is
     applied), or None where the two may differ or pyromark is not installed."""
-    if pyromark is None or not text.endswith("\n") or any(character in text for character in _NOT_FOR_PULLDOWN):
+    if pyromark is None or not text.endswith("\n") or not _may_read_alike(text):
         return None
-    if ":" in text:
-        lowered = text.lower()
-        if any(scheme in lowered for scheme in _UNSAFE_SCHEMES):
-            return None
     if "&" in text and _ENTITY.search(text):
         return None
     if "~" in text and _TILDES_NOT_TWO.search(text):
@@ -60,9 +60,9 @@ def render(text: str) -> str | None:
     if not _lazy_lines_read_alike(text) or ("![" in text and not _image_texts_on_one_line(text)):
         return None
     html = pyromark.html(text, options=_PULLDOWN_OPTIONS)
-    if _HREF_NOT_AS_MARKDOWN_IT.search(html) or ("![" in text and _SRC_NOT_AS_MARKDOWN_IT.search(html)):
+    if ("](" in text or "]:" in text) and not _links_written_alike(html, images="![" in text):
         return None
-    if "|" in text and "<table>" in html:
+    if "|" in text:
         html = _table_lines(html)
     if "~" in text and "<del>" in html:
         html = html.replace("<del>", "<s>").replace("</del>", "</s>")
@@ -71,6 +71,19 @@ def render(text: str) -> str | None:
     if "'" in text:
         html = html.replace("&#39;", "'").replace("&#x27;", "'")
     return empty_quotes(html) if ">" in text else html
+
+
+def _links_written_alike(html: str, images: bool) -> bool:
+    """False where a link's or image's URL has a character markdown-it would percent-encode (or
+    punycode) otherwise, or a scheme it refuses (pulldown-cmark makes such links)."""
+    urls = [piece[: piece.index('"')] for piece in html.split(' href="')[1:]]
+    if images:
+        urls += [piece[: piece.index('"')] for piece in html.split(' src="')[1:]]
+    joined = "\n".join(urls)
+    lowered = joined.lower()
+    if "javascript:" in lowered or "vbscript:" in lowered or "file:" in lowered or "data:" in lowered:
+        return False
+    return _NOT_AS_MARKDOWN_IT.search(joined) is None
 
 
 def tables_read_alike(text: str) -> bool:
@@ -107,15 +120,17 @@ def quotes_read_alike(text: str) -> bool:
 
 
 def _lazy_lines_read_alike(text: str) -> bool:
-    """False where a line indented as code follows a line whose text starts further right (in a
-    list item with a wide marker, such as `10.  * a`): markdown-it ends the list there and makes
-    the line code, pulldown-cmark (as CommonMark says) takes it as the paragraph's lazy line."""
-    for indented in _INDENTED_LINE.finditer(text):
-        start = indented.start() + 1
-        above = text[text.rfind("\n", 0, indented.start()) + 1 : indented.start()]
-        indent = len(text) - len(text[start:].lstrip(" ")) - start
-        if above.strip() and indent < _text_column(above):
+    """False where a line indented as code follows lines (up to the last blank one) one of which
+    has its text further right (in a list item with a wide marker, such as `10.  * a`):
+    markdown-it ends the list there and makes the line code, pulldown-cmark (as CommonMark says)
+    takes it as the paragraph's lazy line."""
+    position = 0
+    while (newline := text.find("\n    ", position)) >= 0:
+        above = text[text.rfind("\n\n", 0, newline) + 1 : newline].split("\n")
+        indent = len(text) - len(text[newline + 1 :].lstrip(" ")) - newline - 1
+        if any(line.strip() and indent < _text_column(line) for line in above):
             return False
+        position = newline + 1
     return True
 
 

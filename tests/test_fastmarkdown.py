@@ -171,6 +171,7 @@ def test_what_pulldown_cmark_writes_differently_is_rewritten(text: str) -> None:
         "a |\n---\n",  # a heading's underline, or a delimiter row
         "> quote\nlazy  \n    * indented\n",
         "003.  * a\n     - b\n",  # a lazy line under a wide list marker
+        "10.  a\n } b\n    - c\n",  # ... further down its paragraph
         "![alt text\non two lines](/i.png)\n",
         "Tab\tin text\n",
     ],
