@@ -105,10 +105,11 @@ def read_text(path: Path | str, shown_as: str) -> tuple[str | None, list[Problem
             return None, [Problem(shown_as, 1, "cannot read file: it is not a regular file")]
         data = b""
         while len(data) <= MAX_FILE_BYTES and status.st_size <= MAX_FILE_BYTES:
-            block = os.read(descriptor, max(status.st_size + 1 - len(data), 65536))
-            if not block:
-                break
+            wanted = max(status.st_size + 1 - len(data), 65536)
+            block = os.read(descriptor, wanted)
             data += block
+            if len(block) < wanted:  # a regular file reads short only at its end: no read for b""
+                break
         if max(len(data), status.st_size) > MAX_FILE_BYTES:  # too big, or grew that big while read
             limit = MAX_FILE_BYTES // (1024 * 1024)
             return None, [Problem(shown_as, 1, f"file is larger than {limit} MiB; split it up")]
@@ -121,7 +122,7 @@ def read_text(path: Path | str, shown_as: str) -> tuple[str | None, list[Problem
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         return None, [Problem(shown_as, line, "file is not valid UTF-8 text; save it as UTF-8")]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    return (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text), []
 
 
 def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, list[Problem]]:
@@ -169,15 +170,14 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, list
 
 
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_INT = "tag:yaml.org,2002:int"
 
 _FLAT_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):  *([^ ].*?) *")
 """`key: value` on one line, spaces around the value dropped (as YAML drops them)."""
 _NOT_PLAIN_START = frozenset(",[]{}#&*!|>'\"%@`")
 """A value starting with one of these is YAML syntax (or may be), not plain text; so is one
 starting with '-', '?' or ':' and a space."""
-_FLAT_TAGS = frozenset(
-    {_STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
-)
+_FLAT_TAGS = frozenset({_STR, _INT, "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"})
 _SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
@@ -191,7 +191,6 @@ def _flat_mapping(text: str, offset: int) -> Mapping | None:
     mapping = Mapping()
     key_lines: dict[str, int] = {}
     mapping.key_lines = key_lines
-    resolvers = _ContentLoader.yaml_implicit_resolvers
     for index, line in enumerate(text.split("\n")):
         if not line.strip(" "):
             continue
@@ -207,26 +206,37 @@ def _flat_mapping(text: str, offset: int) -> Mapping | None:
             or value.endswith(":")
             or not value.isprintable()
             or key in key_lines
-            or _implicit_tag(key, resolvers) != _STR
+            or (_KEY_TAGS.get(key) or _KEY_TAGS.setdefault(key, _implicit_tag(key))) != _STR
         ):
             return None
-        tag = _implicit_tag(value, resolvers)
+        tag = _implicit_tag(value)
         if tag not in _FLAT_TAGS:
             return None
         if not key_lines:
             mapping.line = index + 1 + offset
         key_lines[key] = index + 1 + offset
-        mapping[key] = (
-            value
-            if tag == _STR
-            else _ContentLoader.yaml_constructors[tag](_SCALAR_CONSTRUCTOR, yaml.ScalarNode(tag, value))
-        )
+        if tag == _STR:
+            mapping[key] = value
+        elif tag == _INT and value.isdigit() and value.isascii() and (value[0] != "0" or len(value) == 1):
+            mapping[key] = int(value)  # what PyYAML makes of a plain decimal (0... is octal there)
+        else:
+            mapping[key] = _ContentLoader.yaml_constructors[tag](_SCALAR_CONSTRUCTOR, yaml.ScalarNode(tag, value))
     return mapping if key_lines else None
 
 
-def _implicit_tag(value: str, resolvers: dict[Any, list[tuple[str, re.Pattern[str]]]]) -> str:
+_KEY_TAGS: dict[str, str] = {}
+"""The tag of each key met (front matters use the same few keys)."""
+_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+"""PyYAML's implicit resolvers that may apply to a scalar, by its first character."""
+
+
+def _implicit_tag(value: str) -> str:
     """The tag YAML gives a plain scalar (yaml.resolver.BaseResolver.resolve, for plain text)."""
-    for tag, pattern in resolvers.get(value[0], []) + resolvers.get(None, []):
+    resolvers = _RESOLVERS.get(value[0])
+    if resolvers is None:
+        every = _ContentLoader.yaml_implicit_resolvers
+        resolvers = _RESOLVERS[value[0]] = every.get(value[0], []) + every.get(None, [])
+    for tag, pattern in resolvers:
         if pattern.match(value):
             return tag
     return _STR

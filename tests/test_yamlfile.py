@@ -176,6 +176,7 @@ _VALUES = (
     st.text(st.sampled_from(list("abXYZ0159 .,:;#-_+'\"!&*~?%@`|>[]{}=\tüé“\u00a0")), min_size=1, max_size=14)
     | st.text(st.characters(codec="utf-8", exclude_characters="\n\r"), max_size=8)
     | st.sampled_from(["yes", "Off", "~", "0o17", "0b101", "190:20:30", "1e3", ".NaN", "-.inf", "2022-02-30", "="])
+    | st.sampled_from(["0", "00", "007", "10", "+5", "-5", "1_000", "0x1F", "12345678901234567890", "\u0664\u0662"])
     | st.sampled_from(["---", "- x", "? x", ": x", "-x", "?x", ":x"])
 )
 
