@@ -35,13 +35,15 @@ _RULES = [
     "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
     "table", "strikethrough",
 ]  # fmt: skip
-_HEADING = re.compile(r"<h([23])>(.*?)</h\1>", re.DOTALL)
-"""An h2 or h3 as the parser writes it (raw HTML is off on this path, so `</h2>` is never text)."""
+_OUR_SYNTAX = re.compile(
+    r"<(?:h([23])>(.*?)</h\1>"  # an h2 or h3 (raw HTML is off on this path: `</h2>` is never text)
+    rf"|p>::({'|'.join(EMBED_KINDS)})\[([^\]\s]*)\]</p>\n"  # an embed, a paragraph of its own
+    r'|a href="term:([^"#]*)(?:#[^"]*)?"[^>]*>(.*?)</a>'  # a term link (links do not nest)
+    rf'|a href="({"|".join(REFERENCE_KINDS)}):([^"#]*)(#[^"]*)?"([^>]*)>)',  # another record link
+    re.DOTALL,
+)
 _TAG = re.compile(r"<[^>]*>")
 _NOT_IN_SLUG = re.compile(r"[^\w\u4e00-\u9fff\- ]")
-_EMBED_PARAGRAPH = re.compile(rf"<p>::({'|'.join(EMBED_KINDS)})\[([^\]\s]*)\]</p>\n")
-_RECORD_LINK = re.compile(rf'<a href="({"|".join(REFERENCE_KINDS)}):([^"#]*)(#[^"]*)?"([^>]*)>')
-_TERM_LINK = re.compile(r'<a href="term:([^"#]*)(?:#[^"]*)?"[^>]*>')
 _EMBED_MENTION = re.compile(rf"::({'|'.join(EMBED_KINDS)})\[")
 _EMBED_LINE = re.compile(rf"::({'|'.join(EMBED_KINDS)})\[[^\]\s]*\][ \t]*")
 _parser: Any = None
@@ -76,38 +78,78 @@ def render_fast(text: str, resolver: Resolver) -> str | None:
     html = _parse(text)
     if html is None:
         return None
-    if "<h2>" in html or "<h3>" in html:
-        html = _with_heading_ids(html)
-    unknown = False
+    return _OurSyntax(resolver).apply(html)
 
-    def embed(match: re.Match[str]) -> str:
-        nonlocal unknown
-        rendered = resolver.embed(match.group(1), match.group(2))
+
+class _OurSyntax:
+    """Our syntax on the parser's HTML, in one pass over it (four passes, one per rule, took
+    longer): ids on h2 and h3, embeds, record links, and term links with their definition."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+        self.links = _links_of(resolver)
+        self.taken: set[str] = set()
+        """Heading ids given so far."""
+        self.terms = 0
+        self.unknown = False
+
+    def apply(self, html: str) -> str | None:
+        html = _OUR_SYNTAX.sub(self.replace, html)
+        return None if self.unknown else html
+
+    def replace(self, match: re.Match[str]) -> str:
+        level, term, kind = match.group(1, 5, 7)
+        if level:
+            return self.heading(level, match.group(2))
+        if term is not None:
+            return self.term(term, match.group(6))
+        if kind:
+            return self.link(match)
+        rendered = self.resolver.embed(match.group(3), match.group(4))
         if rendered is None:
-            unknown = True
+            self.unknown = True
             return match.group(0)
         return str(rendered)
 
-    html = _EMBED_PARAGRAPH.sub(embed, html)
-    links = _links_of(resolver)
+    def heading(self, level: str, inner: str) -> str:
+        """An id as mdit_py_plugins' anchors plugin gives it on the Python path: a slug of the
+        heading's text (its text and code, entities decoded; not image text or line breaks), made
+        unique within the page in order. (The parser's own anchors rule cost more than doing this
+        here, and wrote a permalink we then had to remove.) Links in it are resolved after."""
+        text = inner if "<" not in inner and "&" not in inner else unescape(_TAG.sub("", inner))
+        slug = _NOT_IN_SLUG.sub("", text.replace("\n", "").lower().replace(" ", "-"))
+        unique, number = slug, 1
+        while unique in self.taken:
+            unique, number = f"{slug}-{number}", number + 1
+        self.taken.add(unique)
+        if "<a " in inner:
+            inner = _OUR_SYNTAX.sub(self.replace, inner)
+        return f'<h{level} id="{unique}">{inner}</h{level}>'
 
-    def link(match: re.Match[str]) -> str:
-        nonlocal unknown
+    def term(self, term_id: str, content: str) -> str:
+        """A link plus the definition in place, numbered within the page."""
+        target = self.resolver.resolve("term", term_id)
+        if target is None:
+            self.unknown = True
+            return ""
+        self.terms += 1
+        url, definition, number = _escape(target.url), _escape(target.definition), self.terms
+        return (
+            f'<span class="term"><a class="term-link" href="{url}" aria-describedby="term-def-{number}">{content}'
+            f'</a><span class="term-def" role="tooltip" id="term-def-{number}">{definition}</span></span>'
+        )
+
+    def link(self, match: re.Match[str]) -> str:
         whole = match.group(0)
-        replacement = links.get(whole)
+        replacement = self.links.get(whole)
         if replacement is None:
-            kind = match.group(1)
-            target = None if kind == "term" else resolver.resolve(kind, match.group(2))
-            if target is None:  # a term (done below) or an unknown record
-                unknown = unknown or kind != "term"
+            target = self.resolver.resolve(match.group(7), match.group(8))
+            if target is None:
+                self.unknown = True
                 return whole
-            replacement = links[whole] = f'<a href="{_escape(target.url + (match.group(3) or ""))}"{match.group(4)}>'
+            url = _escape(target.url + (match.group(9) or ""))
+            replacement = self.links[whole] = f'<a href="{url}"{match.group(10)}>'
         return replacement
-
-    html = _RECORD_LINK.sub(link, html)
-    if unknown:
-        return None
-    return _terms(html, resolver) if '<a href="term:' in html else html
 
 
 def _parse(text: str) -> str | None:
@@ -122,8 +164,12 @@ _EMPHASIS_BY_SYMBOL = re.compile(r"[*_][^\x00-\x7f]|[^\x00-\x7f][*_]")
 or `_` did not count as punctuation: `x**£**` is bold there and not in markdown-it-py."""
 
 
-_ALIGNMENT_ALONE = re.compile(r"^ {0,3}(?::-+:?|-+:) *$", re.MULTILINE)
-"""A delimiter row without a pipe: a one-column table for markdown-it-pyrs, text for markdown-it-py."""
+_ALIGNMENT_ALONE = re.compile(r"(?:^|[ >])(?::-+:?|-+:) *$", re.MULTILINE)
+"""A delimiter row without a pipe (also in a quote or list): a one-column table for
+markdown-it-pyrs, text for markdown-it-py."""
+_CODE_IN_LABEL = re.compile(r"\[[^\]\n]*`")
+"""A backtick in a link's text: markdown-it-pyrs pairs code spans across the link differently,
+and panics on some (``[``](x)``)."""
 _PERCENT_IN_HOST = re.compile(r'="[A-Za-z][-+.A-Za-z0-9]*://[^/"]*%')
 """A host name that is not ASCII: markdown-it-py writes it in punycode, markdown-it-pyrs in %-escapes."""
 
@@ -136,6 +182,8 @@ def _markdown_it_rs(text: str) -> str | None:
     if ("*" in text or "_" in text) and _EMPHASIS_BY_SYMBOL.search(text):
         return None
     if (":-" in text or "-:" in text) and _ALIGNMENT_ALONE.search(text):
+        return None
+    if "`" in text and _CODE_IN_LABEL.search(text):
         return None
     if ("|" in text and not pulldown.tables_read_alike(text)) or (">" in text and not pulldown.quotes_read_alike(text)):
         return None
@@ -155,27 +203,6 @@ def _markdown_it_rs(text: str) -> str | None:
     return pulldown.empty_quotes(html) if ">" in text else html
 
 
-def _terms(html: str, resolver: Resolver) -> str | None:
-    """Term links become a link plus the definition in place, numbered within the page."""
-    pieces: list[str] = []
-    position = 0
-    for number, match in enumerate(_TERM_LINK.finditer(html), start=1):
-        target = resolver.resolve("term", match.group(1))
-        if target is None:
-            return None
-        closing = html.index("</a>", match.end())
-        url, definition = _escape(target.url), _escape(target.definition)
-        pieces += [
-            html[position : match.start()],
-            f'<span class="term"><a class="term-link" href="{url}" aria-describedby="term-def-{number}">',
-            html[match.end() : closing],
-            f'</a><span class="term-def" role="tooltip" id="term-def-{number}">{definition}</span></span>',
-        ]
-        position = closing + len("</a>")
-    pieces.append(html[position:])
-    return "".join(pieces)
-
-
 _links: weakref.WeakKeyDictionary[Resolver, dict[str, str]] = weakref.WeakKeyDictionary()
 """Record links already rewritten, per resolver (one build): the same links recur on many pages.
 Weak, so a finished build's resolver (and the site it holds) is not kept alive by this memory."""
@@ -192,23 +219,3 @@ def _links_of(resolver: Resolver) -> dict[str, str]:
 def _escape(text: str) -> str:
     """html.escape, remembered: the same record URLs and definitions recur on many pages."""
     return escape(text)
-
-
-def _with_heading_ids(html: str) -> str:
-    """Ids on h2 and h3 as mdit_py_plugins' anchors plugin gives them on the Python path: a slug
-    of the heading's text (its text and code, entities decoded; not image text or line breaks),
-    made unique within the page in order. (The parser's own anchors rule cost more than doing this
-    here, and wrote a permalink we then had to remove.)"""
-    taken: set[str] = set()
-
-    def with_id(match: re.Match[str]) -> str:
-        level, inner = match.groups()
-        text = inner if "<" not in inner and "&" not in inner else unescape(_TAG.sub("", inner))
-        slug = _NOT_IN_SLUG.sub("", text.replace("\n", "").lower().replace(" ", "-"))
-        unique, number = slug, 1
-        while unique in taken:
-            unique, number = f"{slug}-{number}", number + 1
-        taken.add(unique)
-        return f'<h{level} id="{unique}">{inner}</h{level}>'
-
-    return _HEADING.sub(with_id, html)

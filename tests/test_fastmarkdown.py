@@ -189,6 +189,9 @@ def test_what_pulldown_cmark_reads_differently_goes_elsewhere(text: str) -> None
         "x**£** and x__€__ and a*→*b\n",  # symbols count as punctuation in markdown-it-py's CommonMark
         "![a \\* b](/i.png) ![&amp; c](/j.png)\n",
         "one\n:--\ntwo\n",
+        "> Gamma\n> :-:\n> - item\n",  # ... also in a quote
+        "[`](/x) and `code`\n",  # a backtick in a link's text
+        "[``](x)\n",  # one on which markdown-it-pyrs 0.4 panics
         "[d](https://例え.jp/)\n",
         "> | a |\n> | - |\n> lazy\n",
     ],
