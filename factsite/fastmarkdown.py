@@ -179,13 +179,15 @@ def _markdown_it_rs(text: str) -> str | None:
     _EMPHASIS_BY_SYMBOL) or fails. The Rust parser panics on some input (e.g. ``[``](x)``,
     markdown-it-pyrs 0.4), raising pyo3's PanicException, which is not an Exception: such a page
     goes to the Python path instead of stopping the build with a traceback."""
-    if ("*" in text or "_" in text) and _EMPHASIS_BY_SYMBOL.search(text):
-        return None
+    if ("*" in text or "_" in text) and ("***" in text or "___" in text or _EMPHASIS_BY_SYMBOL.search(text)):
+        return None  # runs of three pair otherwise too
     if (":-" in text or "-:" in text) and _ALIGNMENT_ALONE.search(text):
         return None
     if "`" in text and _CODE_IN_LABEL.search(text):
         return None
-    if ("|" in text and not pulldown.tables_read_alike(text)) or (">" in text and not pulldown.quotes_read_alike(text)):
+    if "|" in text and (">" in text or not pulldown.tables_read_alike(text)):  # tables by quotes: lazy lines
+        return None
+    if ">" in text and not pulldown.quotes_read_alike(text):
         return None
     if "![" in text and ("\\" in text or "&" in text):  # an image's alt text loses escapes and entities
         return None

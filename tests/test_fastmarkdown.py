@@ -192,6 +192,8 @@ def test_what_pulldown_cmark_reads_differently_goes_elsewhere(text: str) -> None
         "> Gamma\n> :-:\n> - item\n",  # ... also in a quote
         "[`](/x) and `code`\n",  # a backtick in a link's text
         "[``](x)\n",  # one on which markdown-it-pyrs 0.4 panics
+        "| a |\n| - |\n| **b a*b*** *a*b |\n",  # runs of three
+        "> x\n| a | b |\n| - | - |\n",  # a table under a quote's lazy line
         "[d](https://例え.jp/)\n",
         "> | a |\n> | - |\n> lazy\n",
     ],
