@@ -76,9 +76,9 @@ def render(text: str) -> str | None:
 def _links_written_alike(html: str, images: bool) -> bool:
     """False where a link's or image's URL has a character markdown-it would percent-encode (or
     punycode) otherwise, or a scheme it refuses (pulldown-cmark makes such links)."""
-    urls = [piece[: piece.index('"')] for piece in html.split(' href="')[1:]]
+    urls = [piece.partition('"')[0] for piece in html.split(' href="')[1:]]  # text may say href=" too
     if images:
-        urls += [piece[: piece.index('"')] for piece in html.split(' src="')[1:]]
+        urls += [piece.partition('"')[0] for piece in html.split(' src="')[1:]]
     joined = "\n".join(urls)
     lowered = joined.lower()
     if "javascript:" in lowered or "vbscript:" in lowered or "file:" in lowered or "data:" in lowered:
