@@ -48,6 +48,15 @@ def test_bom_and_crlf_read_like_plain_lf(tmp_path: Path) -> None:
     assert problems == [] and text == "title: T\ndescription: D\n"
 
 
+@pytest.mark.parametrize("size", [0, 1, 65535, 65536, 65537, 200_001])
+def test_files_of_any_size_are_read_whole(tmp_path: Path, size: int) -> None:
+    """One read per file where it fits (a short read is the end), more where it does not."""
+    path = tmp_path / "f.md"
+    text = ("line of text\n" * (size // 13 + 1))[:size]
+    path.write_text(text)
+    assert read_text(path, "f.md") == (text, [])
+
+
 def test_text_that_is_not_utf8_is_a_problem_on_its_line(tmp_path: Path) -> None:
     path = tmp_path / "f.yaml"
     path.write_bytes(b"title: ok\nname: caf\xe9\n")
