@@ -170,6 +170,9 @@ markdown-it-pyrs, text for markdown-it-py."""
 _CODE_IN_LABEL = re.compile(r"\[[^\]\n]*`")
 """A backtick in a link's text: markdown-it-pyrs pairs code spans across the link differently,
 and panics on some (``[``](x)``)."""
+_FENCE_IN_LIST = re.compile(r"^(?: +|[ >]*(?:[-+*]|[0-9]{1,9}[.)]) +)(?:```|~~~)", re.MULTILINE)
+"""A code fence in a list item (or indented as one): right under the item's text in a tight
+list, markdown-it-py writes no line break before `<pre>` and markdown-it-pyrs does."""
 _PERCENT_IN_HOST = re.compile(r'="[A-Za-z][-+.A-Za-z0-9]*://[^/"]*%')
 """A host name that is not ASCII: markdown-it-py writes it in punycode, markdown-it-pyrs in %-escapes."""
 
@@ -184,6 +187,8 @@ def _markdown_it_rs(text: str) -> str | None:
     if (":-" in text or "-:" in text) and _ALIGNMENT_ALONE.search(text):
         return None
     if "`" in text and _CODE_IN_LABEL.search(text):
+        return None
+    if ("```" in text or "~~~" in text) and _FENCE_IN_LIST.search(text):
         return None
     if "|" in text and (">" in text or not pulldown.tables_read_alike(text)):  # tables by quotes: lazy lines
         return None

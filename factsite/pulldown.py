@@ -36,6 +36,7 @@ _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)((?:[^\n]*?(?<!`)\1(?!`))?)")
 """A backtick run and, if it has one, its closing run on the same line: a code span across lines
 (or a fence) is parsed differently."""
 _TABLE_ROWS = re.compile(r"(?: {0,3}\|[^\n]*[^|\s][^\n]*\n)+")
+_QUOTE_MARKERS = re.compile(r"(?: {0,3}> ?)*")
 _LIST_MARKER = re.compile(r"([-+*]|[0-9]{1,9}[.)])( +)")
 _NOT_AS_MARKDOWN_IT = re.compile(r"[^A-Za-z0-9._~:/?#@!$&;=+,*()'\-\n]")
 """A character of a URL that markdown-it would percent-encode (or punycode) otherwise (`'` is
@@ -60,6 +61,8 @@ def render(text: str) -> str | None:
     if not _lazy_lines_read_alike(text) or ("![" in text and not _image_texts_on_one_line(text)):
         return None
     html = pyromark.html(text, options=_PULLDOWN_OPTIONS)
+    if "<li></li>" in html or "<li>\n</li>" in html:  # an empty item: the two end lists differently
+        return None
     if ("](" in text or "]:" in text) and not _links_written_alike(html, images="![" in text):
         return None
     if "|" in text:
@@ -120,17 +123,23 @@ def quotes_read_alike(text: str) -> bool:
 
 
 def _lazy_lines_read_alike(text: str) -> bool:
-    """False where a line indented as code follows lines (up to the last blank one) one of which
-    has its text further right (in a list item with a wide marker, such as `10.  * a`):
-    markdown-it ends the list there and makes the line code, pulldown-cmark (as CommonMark says)
-    takes it as the paragraph's lazy line."""
-    position = 0
-    while (newline := text.find("\n    ", position)) >= 0:
-        above = text[text.rfind("\n\n", 0, newline) + 1 : newline].split("\n")
-        indent = len(text) - len(text[newline + 1 :].lstrip(" ")) - newline - 1
-        if any(line.strip() and indent < _text_column(line) for line in above):
+    """False where a line indented as code (within its block quotes) follows lines, up to the
+    last blank one, one of which has its text further right (in a list item with a wide marker,
+    such as `10.  * a`): markdown-it ends the list there and makes the line code, pulldown-cmark
+    (as CommonMark says) takes it as the paragraph's lazy line."""
+    if not ("\n    " in text or text.startswith("    ") or ">    " in text):
+        return True
+    columns: list[int] = []
+    """The text columns of the lines since the last blank one."""
+    for line in text.split("\n"):
+        body = line[_QUOTE_MARKERS.match(line).end() :]  # type: ignore[union-attr]  # it matches ""
+        if not body.strip():
+            columns = []
+            continue
+        indent = len(body) - len(body.lstrip(" "))
+        if indent >= 4 and columns and indent < max(columns):
             return False
-        position = newline + 1
+        columns.append(_text_column(body))
     return True
 
 
@@ -182,7 +191,8 @@ def _table_lines(html: str) -> str:
             .replace('style="text-align: ', 'style="text-align:')
             .replace("<tbody>\n</tbody>\n", "")
         )
-        pieces += [html[position:start], table]
+        # markdown-it starts a table on a line of its own, in a list item too.
+        pieces += [html[position:start], "\n" if start and html[start - 1] != "\n" else "", table]
         position = end
     pieces.append(html[position:])
     return "".join(pieces)

@@ -96,8 +96,8 @@ def _list(rng: random.Random, words: list[str], depth: int) -> str:
     items = []
     for _ in range(rng.randint(1, 4)):
         item = f"{marker} {_inline(rng, words)}"
-        if rng.random() < 0.25:
-            item += "\n\n" + pad + _block(rng, words, depth + 1).replace("\n", "\n" + pad)
+        if rng.random() < 0.25:  # a block in the item, after a blank line or right under its text
+            item += rng.choice(["\n\n", "\n"]) + pad + _block(rng, words, depth + 1).replace("\n", "\n" + pad)
         if rng.random() < 0.2:
             item += "\n" + pad + "- " + _inline(rng, words)
         if rng.random() < 0.1:

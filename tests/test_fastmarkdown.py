@@ -143,6 +143,7 @@ def test_a_text_the_rust_parser_fails_on_renders_on_the_python_path(text: str) -
         "It's [Kyiv's](/a'b) ![Kyiv's map](/map'1.png)\n",  # apostrophes in links and alt text
         ">\n\n> > \n",  # empty block quotes
         "1. item\n    - nested\n\n- [a](actor:ivo-daalder) [t](term:nato)\n",
+        "1. Results:\n   | a | b |\n   |---|---|\n   | 1 | 2 |\n\n- text\n  | x |\n  | - |\n",  # tables in tight items
     ],
 )
 def test_what_pulldown_cmark_writes_differently_is_rewritten(text: str) -> None:
@@ -195,6 +196,8 @@ def test_what_pulldown_cmark_reads_differently_goes_elsewhere(text: str) -> None
         "[``](x)\n",  # one on which markdown-it-pyrs 0.4 panics
         "| a |\n| - |\n| **b a*b*** *a*b |\n",  # runs of three
         "> x\n| a | b |\n| - | - |\n",  # a table under a quote's lazy line
+        "1. Run this:\n   ```\n   build\n   ```\n2. Then this.\n",  # a fence right under a list item's text
+        "- a\n  ~~~\n  x\n  ~~~\n",
         "[d](https://例え.jp/)\n",
         "> | a |\n> | - |\n> lazy\n",
     ],
