@@ -173,6 +173,8 @@ def test_what_pulldown_cmark_writes_differently_is_rewritten(text: str) -> None:
         "> quote\nlazy  \n    * indented\n",
         "003.  * a\n     - b\n",  # a lazy line under a wide list marker
         "10.  a\n } b\n    - c\n",  # ... further down its paragraph
+        "> 003.  x\n>     # y\n",  # ... in a quote
+        "1. a\n 2.  \n \n\n1. b\n",  # an empty item, then blank lines: one list or two
         "![alt text\non two lines](/i.png)\n",
         "Tab\tin text\n",
         'Text that says href="x, with no quote after, and [a link](/b)\n',  # refused (as unsure), not a crash
