@@ -58,6 +58,8 @@ def render(text: str) -> str | None:
         return None
     if ">" in text and not quotes_read_alike(text):
         return None
+    if "]:" in text and not _definitions_set_apart(text):
+        return None
     if not _lazy_lines_read_alike(text) or ("![" in text and not _image_texts_on_one_line(text)):
         return None
     html = pyromark.html(text, options=_PULLDOWN_OPTIONS)
@@ -87,6 +89,19 @@ def _links_written_alike(html: str, images: bool) -> bool:
     if "javascript:" in lowered or "vbscript:" in lowered or "file:" in lowered or "data:" in lowered:
         return False
     return _NOT_AS_MARKDOWN_IT.search(joined) is None
+
+
+def _definitions_set_apart(text: str) -> bool:
+    """False where a line that may define a link reference (`[x]: /url`) is in a block quote or
+    has a line right under it: the two end the definition, and what follows, differently."""
+    position = 0
+    while (colon := text.find("]:", position)) >= 0:
+        start = text.rfind("\n", 0, colon) + 1
+        end = text.index("\n", colon)  # the text ends with a newline
+        if ">" in text[start:colon] or text[end + 1 : text.find("\n", end + 1)].strip():
+            return False
+        position = end
+    return True
 
 
 def tables_read_alike(text: str) -> bool:

@@ -21,6 +21,11 @@ URLS = [
     "/a{b}", "/a^b", "javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,x", "java&#115;cript:x",
 ]  # fmt: skip
 TITLES = ["", ' "title"', " 'ti&tle'", " (paren)", ' "a\'b"', " 'a\"b'", ' "x&y"']
+LINE_STARTS = ["1. ", "2. ", "1) ", "10. ", "- ", "+ ", "* ", "# ", "#", "> ", "1999. ", "=", "===", "---", "***", "  "]
+LINE_STARTS += ["- - ", "-1. ", "0. ", "[x]: /y\n", "| a |"]
+"""Starts of a paragraph's later lines that may or may not begin a block there."""
+LINK_FORMS = ["[a [b] c](/x)", "[![i](/i.png)](/x)", "[x](</y>)", "[x]( /y )", "[x](/y 'a' )", "[x][]"]
+LINK_FORMS += ["[x]\n\n[x]: /z", "[*a*][b]\n\n[b]: /b", "[a](/b\n)", "[a\nb](/c)", "snake_case_word", "2*3*4"]
 
 
 def document(seed: int, risky: bool = False) -> str:
@@ -62,6 +67,12 @@ def _inline(rng: random.Random, words: list[str]) -> str:
 
 def _block(rng: random.Random, words: list[str], depth: int) -> str:
     roll = rng.random()
+    if roll < 0.12:
+        starts = [rng.choice(LINE_STARTS) if rng.random() < 0.6 else "" for _ in range(rng.randint(1, 4))]
+        later = [start + _inline(rng, words) for start in starts]
+        return "\n".join([_inline(rng, words), *later])
+    if roll < 0.17:
+        return " ".join(rng.choice(LINK_FORMS) for _ in range(rng.randint(1, 4)))
     if roll < 0.25:
         return _inline(rng, words) + ("\n" + _inline(rng, words) if rng.random() < 0.3 else "")
     if roll < 0.33:

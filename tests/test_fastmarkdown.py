@@ -175,6 +175,8 @@ def test_what_pulldown_cmark_writes_differently_is_rewritten(text: str) -> None:
         "10.  a\n } b\n    - c\n",  # ... further down its paragraph
         "> 003.  x\n>     # y\n",  # ... in a quote
         "1. a\n 2.  \n \n\n1. b\n",  # an empty item, then blank lines: one list or two
+        ">[x]: /z\n[x](/y 'a' ) [x]\n",  # a reference's definition in a quote, then a lazy line
+        "[x]\n\n[x]: /z\n0.   item\n",  # a definition with a line right under it
         "![alt text\non two lines](/i.png)\n",
         "Tab\tin text\n",
         'Text that says href="x, with no quote after, and [a link](/b)\n',  # refused (as unsure), not a crash
