@@ -170,6 +170,9 @@ markdown-it-pyrs, text for markdown-it-py."""
 _CODE_IN_LABEL = re.compile(r"\[[^\]\n]*`")
 """A backtick in a link's text: markdown-it-pyrs pairs code spans across the link differently,
 and panics on some (``[``](x)``)."""
+_NUMBERED_UNDER_QUOTE = re.compile(r"^ {0,3}>[^\n]*\n {0,3}[0-9]{1,9}[.)] ", re.MULTILINE)
+"""A numbered item right under a quote's line: markdown-it-py ends the quote there and starts a
+list (whatever its number), markdown-it-pyrs takes the line as the quote's."""
 _FENCE_IN_LIST = re.compile(r"^(?: +|[ >]*(?:[-+*]|[0-9]{1,9}[.)]) +)(?:```|~~~)", re.MULTILINE)
 """A code fence in a list item (or indented as one): right under the item's text in a tight
 list, markdown-it-py writes no line break before `<pre>` and markdown-it-pyrs does."""
@@ -192,7 +195,7 @@ def _markdown_it_rs(text: str) -> str | None:
         return None
     if "|" in text and (">" in text or not pulldown.tables_read_alike(text)):  # tables by quotes: lazy lines
         return None
-    if ">" in text and not pulldown.quotes_read_alike(text):
+    if ">" in text and (not pulldown.quotes_read_alike(text) or _NUMBERED_UNDER_QUOTE.search(text)):
         return None
     if "![" in text and ("\\" in text or "&" in text):  # an image's alt text loses escapes and entities
         return None

@@ -202,6 +202,7 @@ def test_what_pulldown_cmark_reads_differently_goes_elsewhere(text: str) -> None
         "> x\n| a | b |\n| - | - |\n",  # a table under a quote's lazy line
         "1. Run this:\n   ```\n   build\n   ```\n2. Then this.\n",  # a fence right under a list item's text
         "- a\n  ~~~\n  x\n  ~~~\n",
+        "> a quote &amp; more\n1999. a year\n",  # a numbered line right under a quote
         "[d](https://例え.jp/)\n",
         "> | a |\n> | - |\n> lazy\n",
     ],
