@@ -170,9 +170,12 @@ markdown-it-pyrs, text for markdown-it-py."""
 _CODE_IN_LABEL = re.compile(r"\[[^\]\n]*`")
 """A backtick in a link's text: markdown-it-pyrs pairs code spans across the link differently,
 and panics on some (``[``](x)``)."""
-_NUMBERED_UNDER_QUOTE = re.compile(r"^ {0,3}>[^\n]*\n {0,3}[0-9]{1,9}[.)] ", re.MULTILINE)
-"""A numbered item right under a quote's line: markdown-it-py ends the quote there and starts a
-list (whatever its number), markdown-it-pyrs takes the line as the quote's."""
+_ITEM_UNDER_QUOTE_OR_ROW = re.compile(
+    r"^(?: {0,3}>|[^\n]*\|)[^\n]*\n {0,3}(?:[0-9]{1,9}[.)]|[-+*=])(?: |$)", re.MULTILINE
+)
+"""A list item (numbered or not) or a heading's underline right under a quote's line or a table's
+row: markdown-it-py ends the quote or table there (a list of any number), markdown-it-pyrs may
+take the line as the quote's or the table's."""
 _FENCE_IN_LIST = re.compile(r"^(?: +|[ >]*(?:[-+*]|[0-9]{1,9}[.)]) +)(?:```|~~~)", re.MULTILINE)
 """A code fence in a list item (or indented as one): right under the item's text in a tight
 list, markdown-it-py writes no line break before `<pre>` and markdown-it-pyrs does."""
@@ -189,13 +192,15 @@ def _markdown_it_rs(text: str) -> str | None:
         return None  # runs of three pair otherwise too
     if (":-" in text or "-:" in text) and _ALIGNMENT_ALONE.search(text):
         return None
-    if "`" in text and _CODE_IN_LABEL.search(text):
-        return None
+    if "`" in text and (_CODE_IN_LABEL.search(text) or not pulldown.code_spans_on_their_lines(text)):
+        return None  # (code spans across lines keep their spaces otherwise)
     if ("```" in text or "~~~" in text) and _FENCE_IN_LIST.search(text):
         return None
     if "|" in text and (">" in text or not pulldown.tables_read_alike(text)):  # tables by quotes: lazy lines
         return None
-    if ">" in text and (not pulldown.quotes_read_alike(text) or _NUMBERED_UNDER_QUOTE.search(text)):
+    if ">" in text and not pulldown.quotes_read_alike(text):
+        return None
+    if (">" in text or "|" in text) and _ITEM_UNDER_QUOTE_OR_ROW.search(text):
         return None
     if "![" in text and ("\\" in text or "&" in text):  # an image's alt text loses escapes and entities
         return None

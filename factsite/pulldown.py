@@ -52,7 +52,7 @@ def render(text: str) -> str | None:
         return None
     if "~" in text and _TILDES_NOT_TWO.search(text):
         return None
-    if "`" in text and not all(span.group(2) for span in _CODE_SPAN.finditer(text)):
+    if "`" in text and not code_spans_on_their_lines(text):
         return None
     if "|" in text and not tables_read_alike(text):
         return None
@@ -76,6 +76,11 @@ def render(text: str) -> str | None:
     if "'" in text:
         html = html.replace("&#39;", "'").replace("&#x27;", "'")
     return empty_quotes(html) if ">" in text else html
+
+
+def code_spans_on_their_lines(text: str) -> bool:
+    """False where a code span may go on over a line break (or a fence opens)."""
+    return all(span.group(2) for span in _CODE_SPAN.finditer(text))
 
 
 def _links_written_alike(html: str, images: bool) -> bool:

@@ -203,6 +203,9 @@ def test_what_pulldown_cmark_reads_differently_goes_elsewhere(text: str) -> None
         "1. Run this:\n   ```\n   build\n   ```\n2. Then this.\n",  # a fence right under a list item's text
         "- a\n  ~~~\n  x\n  ~~~\n",
         "> a quote &amp; more\n1999. a year\n",  # a numbered line right under a quote
+        " > a quote &amp; more\n-\n",  # a dash right under a quote
+        "| a |\n| - |\n| b &amp; c |\n  1999. x\n",  # a numbered line right under a table
+        "* a `  \n ` b &amp; c\n",  # a code span across a line break
         "[d](https://例え.jp/)\n",
         "> | a |\n> | - |\n> lazy\n",
     ],
