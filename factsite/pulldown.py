@@ -48,34 +48,33 @@ def render(text: str) -> str | None:
     applied), or None where the two may differ or pyromark is not installed."""
     if pyromark is None or not text.endswith("\n") or not _may_read_alike(text):
         return None
+    pipes, tildes, quotes, definitions, images = "|" in text, "~" in text, ">" in text, "]:" in text, "![" in text
     if "&" in text and _ENTITY.search(text):
         return None
-    if "~" in text and _TILDES_NOT_TWO.search(text):
+    if tildes and _TILDES_NOT_TWO.search(text):
         return None
     if "`" in text and not code_spans_on_their_lines(text):
         return None
-    if "|" in text and not tables_read_alike(text):
+    if (pipes and not tables_read_alike(text)) or (quotes and not quotes_read_alike(text)):
         return None
-    if ">" in text and not quotes_read_alike(text):
+    if definitions and not _definitions_set_apart(text):
         return None
-    if "]:" in text and not _definitions_set_apart(text):
-        return None
-    if not _lazy_lines_read_alike(text) or ("![" in text and not _image_texts_on_one_line(text)):
+    if not _lazy_lines_read_alike(text) or (images and not _image_texts_on_one_line(text)):
         return None
     html = pyromark.html(text, options=_PULLDOWN_OPTIONS)
     if "<li></li>" in html or "<li>\n</li>" in html:  # an empty item: the two end lists differently
         return None
-    if ("](" in text or "]:" in text) and not _links_written_alike(html, images="![" in text):
+    if ("](" in text or definitions) and not _links_written_alike(html, images):
         return None
-    if "|" in text:
+    if pipes:
         html = _table_lines(html)
-    if "~" in text and "<del>" in html:
+    if tildes and "<del>" in html:
         html = html.replace("<del>", "<s>").replace("</del>", "</s>")
     if '"' in text:  # markdown-it escapes quotes in text too
         html = _quotes_escaped(html)
     if "'" in text:
         html = html.replace("&#39;", "'").replace("&#x27;", "'")
-    return empty_quotes(html) if ">" in text else html
+    return empty_quotes(html) if quotes else html
 
 
 def code_spans_on_their_lines(text: str) -> bool:
