@@ -11,6 +11,7 @@ from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Problem
+from .load import page_body
 from .model import Page
 from .urls import Urls
 
@@ -318,7 +319,7 @@ def _line_in_markdown(page: Page, href: str, urls: Urls) -> int:
     candidates = [href]
     if href.startswith(urls.base_path):
         candidates.append("/" + href[len(urls.base_path) :])
-    for offset, text in enumerate(page.body.split("\n")):
+    for offset, text in enumerate(page_body(page).split("\n")):
         if any(f"({candidate}" in text or f"<{candidate}>" in text for candidate in candidates):
             return page.body_line + offset
     return page.origin.line

@@ -43,9 +43,10 @@ from .model import (
     SiteConfig,
     Source,
     Term,
+    TextInFile,
 )
 from .workers import PARALLEL_MINIMUM, can_fork, fork_pool
-from .yamlfile import Mapping, parse_yaml, read_text
+from .yamlfile import Mapping, parse_yaml, read_text, read_text_and_status
 
 T = TypeVar("T")
 
@@ -369,9 +370,9 @@ class _Loader:
 
     def load_page(self, path: str) -> Page | None:
         shown = path
-        text, problems = read_text(path, shown)
+        text, problems, status = read_text_and_status(path, shown)
         self.problems.extend(problems)
-        if text is None:
+        if text is None or status is None:
             return None
         match = _FRONT_MATTER.match(text)
         if not match:
@@ -404,7 +405,8 @@ class _Loader:
             )
             return None
         body_line = text.count("\n", 0, match.end()) + 1
-        return Page(slug=slug, body=text[match.end() :], body_line=body_line, origin=Origin(shown, 1), **values)
+        body = TextInFile(path, match.end(), status.st_size, status.st_mtime_ns)
+        return Page(slug=slug, body=body, body_line=body_line, origin=Origin(shown, 1), **values)
 
     # -- whole-site rules -----------------------------------------------------------------
 
@@ -513,3 +515,19 @@ def load_site(
         return _Loader(content_dir, include_drafts, memo, workers, meanwhile).load()
     finally:
         memo.end_build()
+
+
+def page_body(page: Page) -> str:
+    """A page's Markdown, read again from its file where loading left it there (TextInFile).
+
+    Raises SiteError if the file has changed since it was loaded (its size or modification time),
+    so a build never mixes a page's new text with its old front matter: building again takes both."""
+    body = page.body
+    if isinstance(body, str):
+        return body
+    text, problems, status = read_text_and_status(body.path, page.origin.path)
+    if text is None or status is None:
+        raise SiteError(problems)
+    if (status.st_size, status.st_mtime_ns) != (body.size, body.modified_ns):
+        raise SiteError([Problem(page.origin.path, 1, "file changed while the site was being built; build again")])
+    return text[body.start :]

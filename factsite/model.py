@@ -243,6 +243,22 @@ class Figure:
     """Caveat, e.g. 'not matched to a primary source'."""
 
 
+@dataclass(frozen=True, slots=True)
+class TextInFile:
+    """Text left in its file instead of held in memory, read again when needed (load.page_body).
+
+    A big site's Markdown is most of its loaded size (45 MB at 10,000 pages), held to the end of
+    the build, and each worker process copied the memory of the pages it rendered (Python writes
+    reference counts even where it only reads). The file's size and modification time as it was
+    loaded tell a file changed since from the one loaded."""
+
+    path: str
+    start: int
+    """Where the text starts in the file's text (after the front matter)."""
+    size: int
+    modified_ns: int
+
+
 @_pickled_as_a_call
 @dataclass(frozen=True, slots=True)
 class Page:
@@ -252,8 +268,8 @@ class Page:
     """URL segment (`/<slug>/`); 'index' is the home page's introduction."""
     title: str
     """Front matter `title`."""
-    body: str
-    """Markdown after the front matter."""
+    body: str | TextInFile
+    """Markdown after the front matter (load.page_body reads it)."""
     body_line: int
     """1-based line in the file where `body` starts, for error messages."""
     origin: Origin

@@ -21,6 +21,7 @@ from .assets import Assets
 from .caches import RenderCache
 from .errors import PartialContent, Problem, SiteError
 from .feeds import Listed
+from .load import page_body
 from .markdown import (
     DeferredMarkdown,
     Markdown,
@@ -31,9 +32,22 @@ from .markdown import (
     render_many,
     render_markdown,
 )
-from .model import Page, PartialDate, Site
+from .model import Event, Page, PartialDate, Site
 from .urls import Urls, output_file
-from .views import NavLink, PageLink, PageView, Sections, SiteView, Views, build_views, date_view, navigation
+from .views import (
+    ActorView,
+    EventView,
+    NavLink,
+    PageLink,
+    PageView,
+    QuoteView,
+    Sections,
+    SiteView,
+    Views,
+    build_views,
+    date_view,
+    navigation,
+)
 
 Progress = Callable[[str, int, int], None]
 """Called as (step, done, total) while rendering, for a progress display."""
@@ -274,10 +288,19 @@ class PageJob:
 
     output_path: str
     template: str
-    variables: dict[str, Any]
+    make: Callable[..., dict[str, Any]]
+    """Makes the template's variables from `args`, when the page is rendered (in whichever process
+    renders it). Made while planning, every page's variables (JSON-LD, URLs, dicts: 44 MB at
+    10,000 pages) were held to the end of the build, and each worker copied the memory of those it
+    rendered (Python writes reference counts even where it only reads)."""
+    args: tuple[Any, ...] = ()
     markdown: Page | None = None
     """The page whose rendered Markdown becomes `variables[slot].html`."""
     slot: str = ""
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        return self.make(*self.args)
 
 
 @dataclass
@@ -304,19 +327,25 @@ class PageRenderer:
         self.templates: dict[str, jinja2.Template] = {}
 
     def markdown(self, page: Page) -> RenderResult:
-        return render_markdown(self.md, page.body, self.resolver)
+        return render_markdown(self.md, page_body(page), self.resolver)
 
     def compile_templates(self, names: set[str], compiled: dict[str, bytes] | None = None) -> None:
         """Compile these templates now, before workers fork: once, instead of once per worker.
 
         `compiled` holds templates already compiled elsewhere (see factsite.precompile), taken
-        where their source is still the same."""
+        where their source is still the same. Then every other template the folder holds is taken
+        from it too, as pages include them (record cards and the like), in Jinja's cache, where
+        each worker would otherwise compile them again (those with a mistake are left for the
+        pages that use them to report)."""
         kept = self.env.bytecode_cache
         if compiled:
             self.env.bytecode_cache = CompiledElsewhere(compiled, kept)
         try:
             for name in sorted(names - self.templates.keys()):
                 self.templates[name] = self.env.get_template(name)
+            for name in self.env.list_templates(extensions=["html"]) if compiled else ():
+                with contextlib.suppress(Exception):
+                    self.env.get_template(name)
         finally:
             self.env.bytecode_cache = kept
 
@@ -368,7 +397,7 @@ def render_site(
         result = Rendered(markdown_sources=plan.markdown_sources, problems=list(plan.problems))
         if progress is not None:
             progress("Rendering Markdown", 0, len(site.pages))
-        texts = [page.body for page in site.pages]
+        texts = [page_body(page) for page in site.pages]
         rendered = render_many(renderer.md, texts, renderer.resolver, cache.markdown, workers)
         bodies = {page.slug: body for page, body in zip(site.pages, rendered, strict=True)}
         for page in site.pages:
@@ -480,22 +509,18 @@ def prepare(
     markdown_sources: dict[str, Page] = {}
     newest = max(_content_dates(site), default=None, key=lambda d: d.sort_key)
 
-    def emit(
+    def variables(
         site_path: str,
-        template: str,
         title: str,
         description: str = "",
         *,
-        lastmod: PartialDate | None = None,
         og_type: str = "website",
         jsonld: dict[str, Any] | None = None,
         indexed: bool = True,
-        feed_key: str = "",
-        markdown: Page | None = None,
-        slot: str = "",
         **context: Any,
-    ) -> None:
-        variables = {
+    ) -> dict[str, Any]:
+        """A page's template variables, made when the page is rendered (see PageJob.make)."""
+        return {
             "title": title,
             "description": description or config.description,
             "current": site_path,
@@ -506,7 +531,22 @@ def prepare(
             "indexed": indexed,
             **context,
         }
-        jobs.append(PageJob(output_file(site_path), template, variables, markdown, slot))
+
+    def emit(
+        site_path: str,
+        template: str,
+        make: Callable[..., dict[str, Any]],
+        *args: Any,
+        title: str = "",
+        description: str = "",
+        lastmod: PartialDate | None = None,
+        indexed: bool = True,
+        feed_key: str = "",
+        markdown: Page | None = None,
+        slot: str = "",
+    ) -> None:
+        """Plan a page: `make(*args)` gives its variables; the rest is for the sitemap and feed."""
+        jobs.append(PageJob(output_file(site_path), template, make, args, markdown, slot))
         if markdown is not None:
             markdown_sources[output_file(site_path)] = markdown
         if indexed:
@@ -516,51 +556,86 @@ def prepare(
     emit(
         "",
         "home.html",
-        config.title,
+        lambda: variables(
+            "",
+            config.title,
+            jsonld=structured.website(config.title, config.description, config.language, config.publisher, urls),
+            intro=home_intro,
+            question=config.question,
+            answer=config.answer,
+            takeaways=config.takeaways,
+            figures=tuple((f, views.source_by_id[f.source]) for f in config.figures),
+        ),
+        title=config.title,
         lastmod=newest,
-        jsonld=structured.website(config.title, config.description, config.language, config.publisher, urls),
-        intro=home_intro,
-        question=config.question,
-        answer=config.answer,
-        takeaways=config.takeaways,
-        figures=tuple((f, views.source_by_id[f.source]) for f in config.figures),
         markdown=site.page_by_slug["index"] if home_intro is not None else None,
         slot="intro",
     )
-    emit("404.html", "404.html", "Page not found", indexed=False)
+    emit("404.html", "404.html", lambda: variables("404.html", "Page not found", indexed=False), indexed=False)
     if views.actors:
-        emit("actors/", "actors.html", "Who's who", lastmod=config.as_of, actors=views.actors)
+        emit(
+            "actors/",
+            "actors.html",
+            lambda: variables("actors/", "Who's who", actors=views.actors),
+            title="Who's who",
+            lastmod=config.as_of,
+        )
+
+        def actor_page(site_path: str, actor: ActorView) -> dict[str, Any]:
+            return variables(
+                site_path,
+                actor.ref.name,
+                actor.ref.role,
+                og_type="profile" if actor.ref.kind == "person" else "website",
+                jsonld=structured.actor(actor, urls),
+                actor=actor,
+            )
+
         for actor in views.actors:
             latest = max(
                 (site.event_by_id[e.id].date.latest for e in actor.events),
                 default=config.as_of,
                 key=lambda d: d.sort_key if d else (0, 0, 0),
             )
+            site_path = actor.ref.url[len(urls.base_path) :]
             emit(
-                actor.ref.url[len(urls.base_path) :],
+                site_path,
                 "actor.html",
-                actor.ref.name,
-                actor.ref.role,
+                actor_page,
+                site_path,
+                actor,
+                title=actor.ref.name,
+                description=actor.ref.role,
                 lastmod=latest,
-                og_type="profile" if actor.ref.kind == "person" else "website",
-                jsonld=structured.actor(actor, urls),
-                actor=actor,
             )
     if views.events:
-        years: dict[int, list[Any]] = {}
-        for event in views.events:
-            years.setdefault(event.year, []).append(event)
-        filter_actors = tuple(sorted({a for e in views.events for a in e.actors}, key=lambda a: a.name))
-        emit(
-            "timeline/",
-            "timeline.html",
-            "Timeline",
-            lastmod=site.events[-1].date.latest,
-            jsonld=structured.graph([structured.event(e, urls, brief=True) for e in views.events]),
-            years=years,
-            filter_actors=filter_actors,
-            tags=views.tags,
-        )
+
+        def timeline() -> dict[str, Any]:
+            years: dict[int, list[Any]] = {}
+            for event in views.events:
+                years.setdefault(event.year, []).append(event)
+            return variables(
+                "timeline/",
+                "Timeline",
+                jsonld=structured.graph([structured.event(e, urls, brief=True) for e in views.events]),
+                years=years,
+                filter_actors=tuple(sorted({a for e in views.events for a in e.actors}, key=lambda a: a.name)),
+                tags=views.tags,
+            )
+
+        def event_card(site_path: str, event: Event, event_view: EventView) -> dict[str, Any]:
+            return variables(
+                site_path,
+                event.title,
+                event.summary,
+                indexed=False,
+                jsonld=structured.event(event_view, urls),
+                event=event_view,
+                quote=None,
+                permalink=urls.origin + event_view.url,
+            )
+
+        emit("timeline/", "timeline.html", timeline, title="Timeline", lastmod=site.events[-1].date.latest)
         for event_model in site.events:
             listed.append(
                 Listed(
@@ -572,31 +647,29 @@ def prepare(
                     event_model.id,
                 )
             )
-            event_view = views.event_by_id[event_model.id]
+            site_path = f"embed/event/{event_model.id}/"
             emit(
-                f"embed/event/{event_model.id}/",
+                site_path,
                 "embed.html",
-                event_model.title,
-                event_model.summary,
+                event_card,
+                site_path,
+                event_model,
+                views.event_by_id[event_model.id],
                 indexed=False,
-                jsonld=structured.event(event_view, urls),
-                event=event_view,
-                quote=None,
-                permalink=urls.origin + event_view.url,
             )
     if views.quotes:
-        emit(
-            "quotes/",
-            "quotes.html",
-            "Who said what",
-            lastmod=max((q.date for q in site.quotes if q.date), default=config.as_of, key=lambda d: d.sort_key),
-            jsonld=structured.graph([structured.quotation(q, urls) for q in views.quotes]),
-            quotes=views.quotes,
-        )
-        for quote in views.quotes:
-            emit(
-                f"embed/quote/{quote.id}/",
-                "embed.html",
+
+        def quotes() -> dict[str, Any]:
+            return variables(
+                "quotes/",
+                "Who said what",
+                jsonld=structured.graph([structured.quotation(q, urls) for q in views.quotes]),
+                quotes=views.quotes,
+            )
+
+        def quote_card(site_path: str, quote: QuoteView) -> dict[str, Any]:
+            return variables(
+                site_path,
                 f"{quote.speaker.name}: “{quote.text}”",
                 quote.context,
                 indexed=False,
@@ -605,16 +678,53 @@ def prepare(
                 event=None,
                 permalink=urls.origin + quote.url,
             )
+
+        emit(
+            "quotes/",
+            "quotes.html",
+            quotes,
+            title="Who said what",
+            lastmod=max((q.date for q in site.quotes if q.date), default=config.as_of, key=lambda d: d.sort_key),
+        )
+        for quote in views.quotes:
+            site_path = f"embed/quote/{quote.id}/"
+            emit(site_path, "embed.html", quote_card, site_path, quote, indexed=False)
     if views.terms:
-        emit("glossary/", "glossary.html", "Glossary", lastmod=config.as_of, terms=views.terms)
+        emit(
+            "glossary/",
+            "glossary.html",
+            lambda: variables("glossary/", "Glossary", terms=views.terms),
+            title="Glossary",
+            lastmod=config.as_of,
+        )
     if views.sources:
         emit(
             "sources/",
             "sources.html",
-            "Sources",
+            lambda: variables("sources/", "Sources", sources=views.sources, citations=views.citations),
+            title="Sources",
             lastmod=config.as_of,
-            sources=views.sources,
-            citations=views.citations,
+        )
+
+    def article(index: int, page: Page) -> dict[str, Any]:
+        return variables(
+            f"{page.slug}/",
+            page.title,
+            page.description,
+            og_type="article",
+            jsonld=structured.article(
+                page.title,
+                page.description,
+                urls.absolute(f"{page.slug}/"),
+                page.date.iso if page.date else None,
+                page.updated.iso if page.updated else None,
+                config.title,
+                config.publisher,
+                urls,
+            ),
+            page=page_views[page.slug],
+            previous=explainers[index - 1] if index > 0 else None,
+            next=explainers[index + 1] if index + 1 < len(explainers) else None,
         )
 
     claimed = {job.output_path.split("/", 1)[0] for job in jobs} | set(GENERATED_SECTIONS)
@@ -627,29 +737,16 @@ def prepare(
                 )
             )
             continue
-        page_url = urls.absolute(f"{page.slug}/")
-        modified = page.updated or page.date or config.as_of
         emit(
             f"{page.slug}/",
             "page.html",
-            page.title,
-            page.description,
-            lastmod=modified,
-            og_type="article",
-            jsonld=structured.article(
-                page.title,
-                page.description,
-                page_url,
-                page.date.iso if page.date else None,
-                page.updated.iso if page.updated else None,
-                config.title,
-                config.publisher,
-                urls,
-            ),
+            article,
+            index,
+            page,
+            title=page.title,
+            description=page.description,
+            lastmod=page.updated or page.date or config.as_of,
             feed_key=page.slug,
-            page=page_views[page.slug],
-            previous=explainers[index - 1] if index > 0 else None,
-            next=explainers[index + 1] if index + 1 < len(explainers) else None,
             markdown=page,
             slot="page",
         )
@@ -724,5 +821,5 @@ def check_page_references(partial: PartialContent) -> list[Problem]:
     return [
         problem
         for page in partial.pages
-        for problem in markdown_problems(page, render_markdown(md, page.body, resolver))
+        for problem in markdown_problems(page, render_markdown(md, page_body(page), resolver))
     ]

@@ -91,18 +91,24 @@ class _DuplicateKey(Exception):
 
 
 def read_text(path: Path | str, shown_as: str) -> tuple[str | None, list[Problem]]:
-    """Read a UTF-8 file (a BOM is allowed, CRLF becomes LF), or say why it cannot be read.
+    """Read a UTF-8 file (a BOM is allowed, CRLF becomes LF), or say why it cannot be read."""
+    text, problems, _ = read_text_and_status(path, shown_as)
+    return text, problems
+
+
+def read_text_and_status(path: Path | str, shown_as: str) -> tuple[str | None, list[Problem], os.stat_result | None]:
+    """read_text, and the file's status as it was read (its size and modification time).
 
     Plain os calls: a big archive reads ten thousand pages. Anything but a regular file (a pipe
     would block the build forever) is refused."""
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError as error:
-        return None, [Problem(shown_as, 1, f"cannot read file: {error.strerror}")]
+        return None, [Problem(shown_as, 1, f"cannot read file: {error.strerror}")], None
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
-            return None, [Problem(shown_as, 1, "cannot read file: it is not a regular file")]
+            return None, [Problem(shown_as, 1, "cannot read file: it is not a regular file")], None
         data = b""
         while len(data) <= MAX_FILE_BYTES and status.st_size <= MAX_FILE_BYTES:
             wanted = max(status.st_size + 1 - len(data), 65536)
@@ -112,17 +118,17 @@ def read_text(path: Path | str, shown_as: str) -> tuple[str | None, list[Problem
                 break
         if max(len(data), status.st_size) > MAX_FILE_BYTES:  # too big, or grew that big while read
             limit = MAX_FILE_BYTES // (1024 * 1024)
-            return None, [Problem(shown_as, 1, f"file is larger than {limit} MiB; split it up")]
+            return None, [Problem(shown_as, 1, f"file is larger than {limit} MiB; split it up")], None
     except OSError as error:
-        return None, [Problem(shown_as, 1, f"cannot read file: {error.strerror}")]
+        return None, [Problem(shown_as, 1, f"cannot read file: {error.strerror}")], None
     finally:
         os.close(descriptor)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return None, [Problem(shown_as, line, "file is not valid UTF-8 text; save it as UTF-8")]
-    return (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text), []
+        return None, [Problem(shown_as, line, "file is not valid UTF-8 text; save it as UTF-8")], None
+    return (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text), [], status
 
 
 def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, list[Problem]]:

@@ -10,7 +10,7 @@ import pytest
 
 from factsite import fastmarkdown, pulldown
 from factsite.assets import collect_assets
-from factsite.load import load_site
+from factsite.load import load_site, page_body
 from factsite.markdown import make_markdown, render_markdown
 from factsite.render import _SiteResolver, make_environment
 from factsite.urls import Urls
@@ -51,9 +51,9 @@ def test_the_bundled_explainer_renders_identically(tmp_path: Path) -> None:
     site, resolver = site_resolver(REPO / "content")
     accelerated = 0
     for page in site.pages:
-        reference, fast = both_paths(page.body, resolver)
+        reference, fast = both_paths(page_body(page), resolver)
         assert fast == reference, page.slug
-        accelerated += fastmarkdown.can_render(page.body)
+        accelerated += fastmarkdown.can_render(page_body(page))
     assert accelerated == len(site.pages), "every bundled page should take the fast path"
 
 
@@ -62,14 +62,14 @@ def test_the_bundled_explainer_and_the_corpus_take_the_quickest_parser(tmp_path:
     make_corpus(100, tmp_path / "content")
     for content in (REPO / "content", tmp_path / "content"):
         for page in load_site(content).pages:
-            assert pulldown.render(page.body) is not None, page.slug
+            assert pulldown.render(page_body(page)) is not None, page.slug
 
 
 def test_a_generated_corpus_renders_identically(tmp_path: Path) -> None:
     make_corpus(300, tmp_path / "content")
     site, resolver = site_resolver(tmp_path / "content")
     for page in site.pages:
-        reference, fast = both_paths(page.body, resolver)
+        reference, fast = both_paths(page_body(page), resolver)
         assert fast == reference, page.slug
 
 

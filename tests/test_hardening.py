@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from factsite import links, load, stream, workers
+from factsite import links, load, render, stream, workers
 from factsite.assets import Assets
 from factsite.build import BuildOptions, build_site
 from factsite.errors import SiteError
+from factsite.model import TextInFile
 from factsite.render import _escape_replacing, escape_output, make_environment
 from factsite.urls import Urls
 from factsite.workers import PARALLEL_MINIMUM, can_fork
@@ -119,6 +120,41 @@ def test_bom_and_crlf_build_the_same_site(bundled: Project, tmp_path: Path, caps
             path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
     assert bundled.run("build", capsys=capsys).code == 0
     assert snapshot(bundled.out) == expected
+
+
+# -- a page edited while the site builds ---------------------------------------------------------
+
+
+def test_pages_text_is_read_again_from_its_file_not_held(bundled: Project) -> None:
+    """A big site's Markdown stays on disk between loading and rendering (memory, see TextInFile)."""
+    pages = load.load_site(bundled.content).pages
+    assert pages and all(isinstance(page.body, TextInFile) for page in pages)
+    page = pages[0]
+    text = Path(page.origin.path).read_text(encoding="utf-8")
+    assert text.endswith(load.page_body(page)) and load.page_body(page).strip()
+    assert text[: page.body.start].endswith("---\n")  # type: ignore[union-attr]
+
+
+def test_a_page_edited_while_the_site_builds_stops_the_build(
+    bundled: Project, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """Its new text is not mixed with its old front matter: the build stops, the site stays."""
+    assert bundled.run("build", capsys=capsys).code == 0
+    published = snapshot(bundled.out)
+    edited = sorted((bundled.content / "pages").glob("*.md"))[0]
+    real_prepare = render.prepare
+
+    def edit_then_prepare(*args: object, **kwargs: object) -> object:
+        edited.write_text(edited.read_text() + "\nA sentence added after loading.\n")
+        return real_prepare(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "prepare", edit_then_prepare)
+    result = bundled.run("build", capsys=capsys)
+    assert result.code == 1
+    assert f"{edited}:1: file changed while the site was being built; build again" in result.err
+    assert snapshot(bundled.out) == published
+    monkeypatch.undo()
+    assert bundled.run("build", capsys=capsys).code == 0  # building again takes the new text
 
 
 # -- nothing injected ---------------------------------------------------------------------------
@@ -362,6 +398,17 @@ def _die(*args: object) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+_MAIN_PROCESS = os.getpid()
+_run_chunk = stream._run_chunk
+
+
+def _die_in_a_worker(index: int) -> object:
+    """Chunks in the main process render; a worker dies at its first (see _die)."""
+    if os.getpid() != _MAIN_PROCESS:
+        _die()
+    return _run_chunk(index)
+
+
 @pytest.mark.parametrize("worker", ["loading records", "rendering pages"])
 def test_a_worker_killed_mid_build_stops_the_build_with_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], worker: str
@@ -375,8 +422,8 @@ def test_a_worker_killed_mid_build_stops_the_build_with_a_clear_error(
     monkeypatch.setattr(load, "BACKGROUND_MINIMUM", 0)  # the record files load in a worker
     if worker == "loading records":
         monkeypatch.setattr(load, "_load_records_alone", _die)
-    else:
-        monkeypatch.setattr(stream, "_run_chunk", _die)
+    else:  # the main process renders too: only the worker dies
+        monkeypatch.setattr(stream, "_run_chunk", _die_in_a_worker)
     result = project.run("build", "--no-search", capsys=capsys)
     assert (result.code, result.err) == (
         1,
