@@ -226,14 +226,24 @@ class _Loader:
 
     def load_all_records(self) -> dict[str, list[Any]]:
         """Every record file and the pages. Big record files are read in worker processes
-        meanwhile (parsing YAML is most of the load time of a large archive)."""
-        big = [
-            name
-            for name in RECORD_FILES
-            if can_fork(self.workers) and _size(self.content_dir / f"{name}.yaml") >= BACKGROUND_MINIMUM
-        ]
-        with fork_pool(min(len(big), self.workers - 1)) if big else contextlib.nullcontext() as pool:
-            pending = {name: pool.submit(_load_records_alone, self.content_dir, name) for name in big} if pool else {}
+        meanwhile (parsing YAML is most of the load time of a large archive), biggest first, in
+        one worker per RECORDS_PER_WORKER bytes of them, up to the build's number of workers (with
+        the main process reading pages, one more process than cores: see RECORDS_PER_WORKER)."""
+        sizes = (
+            {name: _size(self.content_dir / f"{name}.yaml") for name in RECORD_FILES} if can_fork(self.workers) else {}
+        )
+        big = [name for name, size in sizes.items() if size >= BACKGROUND_MINIMUM]
+        helpers = min(len(big), self.workers, 1 + sum(sizes[name] for name in big) // RECORDS_PER_WORKER)
+        with fork_pool(helpers) if big else contextlib.nullcontext() as pool:
+            submitted = (
+                {
+                    name: pool.submit(_load_records_alone, self.content_dir, name)
+                    for name in sorted(big, key=sizes.__getitem__, reverse=True)
+                }
+                if pool
+                else {}
+            )
+            pending = {name: submitted[name] for name in big}  # results taken in the usual order
             loaded = {name: self.load_records(name, *RECORD_FILES[name]) for name in RECORD_FILES if name not in big}
             loaded["pages"] = self.load_pages()
             self.meanwhile()
@@ -462,6 +472,13 @@ def _close(ref: str, ids: dict[str, Any]) -> str:
 BACKGROUND_MINIMUM = 64 * 1024
 """Record files at least this big (a few hundred records) are parsed in a worker process while
 the rest loads: from about this size, parsing takes longer than forking and sending records back."""
+
+
+RECORDS_PER_WORKER = 1024 * 1024
+"""Big record files are parsed in one worker per this many bytes of them (up to the build's
+number of workers). At 10,000 pages (3 MB of records) a second one, sharing two cores with the
+main process reading the pages, had loading done 0.12 s sooner (median of 6 interleaved runs,
+1.67 -> 1.54 s, sooner in 4); at 1,000 (0.3 MB) it made loading 0.01 to 0.02 s slower."""
 
 
 def looks_big(content_dir: Path) -> bool:

@@ -235,6 +235,27 @@ def test_one_worker_builds_in_one_process_the_same_site(
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
 
 
+def test_big_record_files_are_parsed_in_a_worker_per_megabyte_up_to_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
+    asked: list[int] = []
+    real_fork_pool = load.fork_pool
+
+    def counted(processes: int):  # type: ignore[no-untyped-def]
+        asked.append(processes)
+        return real_fork_pool(processes)
+
+    monkeypatch.setattr(load, "fork_pool", counted)
+    monkeypatch.setattr(load, "BACKGROUND_MINIMUM", 0)  # every record file is big
+    in_one = load.load_site(tmp_path / "content", workers=4)  # well under a megabyte of records
+    monkeypatch.setattr(load, "RECORDS_PER_WORKER", 1024)
+    in_two = load.load_site(tmp_path / "content", workers=2)
+    in_four = load.load_site(tmp_path / "content", workers=4)
+    assert asked == [1, 2, 4]
+    assert in_one == in_two == in_four
+
+
 def test_a_build_keeps_the_memory_it_frees_for_its_next_pages() -> None:
     """glibc serves a block of 16 MB (a big page being rendered) with a fresh mapping of its
     own by default, and unmaps it when freed; a build's allocator keeps such blocks in its heap."""
