@@ -175,6 +175,8 @@ class LinkChecker:
         self._own: dict[str, tuple[str, bool, str]] = {}
         """Root-relative href -> (output path it reaches, whether we write it, fragment): such a
         link means the same on every page, and the same links recur on most pages."""
+        self._reached: set[str] = set()
+        """Those of them that reach a file we write, with no fragment: nothing more to check."""
 
     def check_page(self, output_path: str, scan: PageScan, html: str | PageHtml, deferred: Deferred) -> list[Problem]:
         """Problems found on this page (`html`, as scanned, or where to get it) alone; the
@@ -183,8 +185,10 @@ class LinkChecker:
         urls = self.urls
         page_url = urls.url(output_path.removesuffix("index.html"))
         base_path = urls.base_path
-        own = self._own
+        own, reached = self._own, self._reached
         for number, href in enumerate(scan.links):
+            if href in reached:
+                continue
             known = own.get(href)
             if known is None and href.startswith("#"):  # an anchor on this page: no URL to resolve
                 known = (output_path, True, unquote(href[1:]))
@@ -199,6 +203,8 @@ class LinkChecker:
                 known = self._locate(site_path, fragment)
                 if href.startswith(base_path):
                     own[href] = known
+                    if known[1] and not fragment:
+                        reached.add(href)
             target, exists, fragment = known
             if not exists:
                 message = f"broken link {href!r}: nothing is published at {urls.url(target)}"
