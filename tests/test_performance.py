@@ -3,7 +3,6 @@ never reaches a pipe or the error stream, --quiet is quiet."""
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import gc
 import os
@@ -254,35 +253,6 @@ def test_big_record_files_are_parsed_in_a_worker_per_megabyte_up_to_the_workers(
     in_four = load.load_site(tmp_path / "content", workers=4)
     assert asked == [1, 2, 4]
     assert in_one == in_two == in_four
-
-
-def test_a_build_keeps_the_memory_it_frees_for_its_next_pages() -> None:
-    """glibc serves a block of 16 MB (a big page being rendered) with a fresh mapping of its
-    own by default, and unmaps it when freed; a build's allocator keeps such blocks in its heap."""
-    probe = """
-import ctypes
-from factsite.build import keep_freed_memory
-
-class Info(ctypes.Structure):
-    names = "arena ordblks smblks hblks hblkhd usmblks fsmblks uordblks fordblks keepcost"
-    _fields_ = [(name, ctypes.c_size_t) for name in names.split()]
-
-libc = ctypes.CDLL(None)
-libc.mallinfo2.restype = Info
-
-def mappings_for_16_mb():
-    before = libc.mallinfo2().hblks
-    block = bytearray(16 << 20)
-    return libc.mallinfo2().hblks - before
-
-print(mappings_for_16_mb(), end=" ")
-keep_freed_memory()
-print(mappings_for_16_mb())
-"""
-    if not hasattr(ctypes.CDLL(None), "mallinfo2"):
-        pytest.skip("not glibc 2.33 or later: nothing to tune, nothing to measure")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO)
-    assert result.stdout.split() == ["1", "0"]
 
 
 def test_the_phase_benchmark_marks_every_step_of_a_parallel_build(tmp_path: Path) -> None:
