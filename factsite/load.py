@@ -415,7 +415,7 @@ class _Loader:
             )
             return None
         body_line = text.count("\n", 0, match.end()) + 1
-        body = TextInFile(path, match.end(), status.st_size, status.st_mtime_ns)
+        body = TextInFile(path, match.end(), status.st_size, status.st_mtime_ns, status.st_ino)
         return Page(slug=slug, body=body, body_line=body_line, origin=Origin(shown, 1), **values)
 
     # -- whole-site rules -----------------------------------------------------------------
@@ -537,14 +537,15 @@ def load_site(
 def page_body(page: Page) -> str:
     """A page's Markdown, read again from its file where loading left it there (TextInFile).
 
-    Raises SiteError if the file has changed since it was loaded (its size or modification time),
-    so a build never mixes a page's new text with its old front matter: building again takes both."""
+    Raises SiteError if the file has changed since it was loaded (its size, modification time or
+    inode), so a build never mixes a page's new text with its old front matter: building again
+    takes both."""
     body = page.body
     if isinstance(body, str):
         return body
     text, problems, status = read_text_and_status(body.path, page.origin.path)
     if text is None or status is None:
         raise SiteError(problems)
-    if (status.st_size, status.st_mtime_ns) != (body.size, body.modified_ns):
+    if (status.st_size, status.st_mtime_ns, status.st_ino) != (body.size, body.modified_ns, body.inode):
         raise SiteError([Problem(page.origin.path, 1, "file changed while the site was being built; build again")])
     return text[body.start :]

@@ -249,14 +249,15 @@ class TextInFile:
 
     A big site's Markdown is most of its loaded size (45 MB at 10,000 pages), held to the end of
     the build, and each worker process copied the memory of the pages it rendered (Python writes
-    reference counts even where it only reads). The file's size and modification time as it was
-    loaded tell a file changed since from the one loaded."""
+    reference counts even where it only reads). The file's size, modification time and inode as
+    it was loaded tell a file changed (or replaced, say by a link elsewhere) since."""
 
     path: str
     start: int
     """Where the text starts in the file's text (after the front matter)."""
     size: int
     modified_ns: int
+    inode: int
 
 
 @_pickled_as_a_call

@@ -157,6 +157,29 @@ def test_a_page_edited_while_the_site_builds_stops_the_build(
     assert bundled.run("build", capsys=capsys).code == 0  # building again takes the new text
 
 
+def test_a_page_swapped_for_a_link_outside_while_the_site_builds_is_not_read(
+    bundled: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """Even with the same size and modification time, the file read again must be the one loaded."""
+    edited = sorted((bundled.content / "pages").glob("*.md"))[0]
+    outside = tmp_path / "outside.md"
+    outside.write_bytes(edited.read_bytes().replace(b"a", b"X"))
+    status = edited.stat()
+    os.utime(outside, ns=(status.st_atime_ns, status.st_mtime_ns))
+    real_prepare = render.prepare
+
+    def swap_then_prepare(*args: object, **kwargs: object) -> object:
+        edited.unlink()
+        edited.symlink_to(outside)
+        return real_prepare(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "prepare", swap_then_prepare)
+    result = bundled.run("build", capsys=capsys)
+    assert result.code == 1
+    assert f"{edited}:1: file changed while the site was being built; build again" in result.err
+    assert not bundled.out.exists()
+
+
 # -- nothing injected ---------------------------------------------------------------------------
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>{{ 7*7 }}{% raw %}'
