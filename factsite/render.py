@@ -552,6 +552,10 @@ def prepare(
         if indexed:
             listed.append(Listed(site_path, title, description, lastmod, "page" if feed_key else "", feed_key))
 
+    def listing(site_path: str, template: str, title: str, **context: Any) -> None:
+        """A page listing records: its variables are the views it lists."""
+        emit(site_path, template, lambda: variables(site_path, title, **context), title=title, lastmod=config.as_of)
+
     home_intro = page_views.get("index")
     emit(
         "",
@@ -573,13 +577,7 @@ def prepare(
     )
     emit("404.html", "404.html", lambda: variables("404.html", "Page not found", indexed=False), indexed=False)
     if views.actors:
-        emit(
-            "actors/",
-            "actors.html",
-            lambda: variables("actors/", "Who's who", actors=views.actors),
-            title="Who's who",
-            lastmod=config.as_of,
-        )
+        listing("actors/", "actors.html", "Who's who", actors=views.actors)
 
         def actor_page(site_path: str, actor: ActorView) -> dict[str, Any]:
             return variables(
@@ -690,21 +688,9 @@ def prepare(
             site_path = f"embed/quote/{quote.id}/"
             emit(site_path, "embed.html", quote_card, site_path, quote, indexed=False)
     if views.terms:
-        emit(
-            "glossary/",
-            "glossary.html",
-            lambda: variables("glossary/", "Glossary", terms=views.terms),
-            title="Glossary",
-            lastmod=config.as_of,
-        )
+        listing("glossary/", "glossary.html", "Glossary", terms=views.terms)
     if views.sources:
-        emit(
-            "sources/",
-            "sources.html",
-            lambda: variables("sources/", "Sources", sources=views.sources, citations=views.citations),
-            title="Sources",
-            lastmod=config.as_of,
-        )
+        listing("sources/", "sources.html", "Sources", sources=views.sources, citations=views.citations)
 
     def article(index: int, page: Page) -> dict[str, Any]:
         return variables(
