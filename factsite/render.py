@@ -556,6 +556,11 @@ def prepare(
         """A page listing records: its variables are the views it lists."""
         emit(site_path, template, lambda: variables(site_path, title, **context), title=title, lastmod=config.as_of)
 
+    def card(site_path: str, title: str, about: str, jsonld: dict[str, Any], url: str, **record: Any) -> dict[str, Any]:
+        """An embeddable card's variables (`record`: its event or its quote, the other None)."""
+        permalink = urls.origin + url
+        return variables(site_path, title, about, indexed=False, jsonld=jsonld, permalink=permalink, **record)
+
     home_intro = page_views.get("index")
     emit(
         "",
@@ -622,16 +627,8 @@ def prepare(
             )
 
         def event_card(site_path: str, event: Event, event_view: EventView) -> dict[str, Any]:
-            return variables(
-                site_path,
-                event.title,
-                event.summary,
-                indexed=False,
-                jsonld=structured.event(event_view, urls),
-                event=event_view,
-                quote=None,
-                permalink=urls.origin + event_view.url,
-            )
+            jsonld = structured.event(event_view, urls)
+            return card(site_path, event.title, event.summary, jsonld, event_view.url, event=event_view, quote=None)
 
         emit("timeline/", "timeline.html", timeline, title="Timeline", lastmod=site.events[-1].date.latest)
         for event_model in site.events:
@@ -666,16 +663,9 @@ def prepare(
             )
 
         def quote_card(site_path: str, quote: QuoteView) -> dict[str, Any]:
-            return variables(
-                site_path,
-                f"{quote.speaker.name}: “{quote.text}”",
-                quote.context,
-                indexed=False,
-                jsonld=structured.quotation(quote, urls),
-                quote=quote,
-                event=None,
-                permalink=urls.origin + quote.url,
-            )
+            title = f"{quote.speaker.name}: “{quote.text}”"
+            jsonld = structured.quotation(quote, urls)
+            return card(site_path, title, quote.context, jsonld, quote.url, quote=quote, event=None)
 
         emit(
             "quotes/",
