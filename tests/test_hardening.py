@@ -125,23 +125,40 @@ def test_bom_and_crlf_build_the_same_site(bundled: Project, tmp_path: Path, caps
 # -- a page edited while the site builds ---------------------------------------------------------
 
 
-def test_pages_text_is_read_again_from_its_file_not_held(bundled: Project) -> None:
-    """A big site's Markdown stays on disk between loading and rendering (memory, see TextInFile)."""
-    pages = load.load_site(bundled.content).pages
-    assert pages and all(isinstance(page.body, TextInFile) for page in pages)
-    page = pages[0]
-    text = Path(page.origin.path).read_text(encoding="utf-8")
-    assert text.endswith(load.page_body(page)) and load.page_body(page).strip()
-    assert text[: page.body.start].endswith("---\n")  # type: ignore[union-attr]
+def test_pages_text_is_left_in_its_files_only_where_workers_fork(tmp_path: Path) -> None:
+    """A big site's Markdown stays on disk between loading and rendering (memory, see TextInFile);
+    a build in one process keeps it."""
+    make_corpus(PARALLEL_MINIMUM + 10, tmp_path / "content")
+    forking = load.load_site(tmp_path / "content", workers=2).pages
+    alone = load.load_site(tmp_path / "content", workers=1).pages
+    assert all(isinstance(page.body, TextInFile) for page in forking)
+    assert all(isinstance(page.body, str) for page in alone)
+    assert [load.page_body(page) for page in forking] == [page.body for page in alone]
+    first = forking[0].body
+    assert isinstance(first, TextInFile)
+    assert Path(first.path).read_text(encoding="utf-8")[: first.start].endswith("---\n")
+
+
+@pytest.fixture
+def big_project(tmp_path: Path) -> Project:
+    """A site big enough for workers, built with two processes (see _build_in_two)."""
+    project = Project(tmp_path / "project")
+    make_corpus(PARALLEL_MINIMUM + 10, project.content)
+    return project
+
+
+def _build_in_two(project: Project, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    result = project.run("build", "--workers", "2", "--no-search", capsys=capsys)
+    return result.code, result.err
 
 
 def test_a_page_edited_while_the_site_builds_stops_the_build(
-    bundled: Project, monkeypatch: pytest.MonkeyPatch, capsys
+    big_project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Its new text is not mixed with its old front matter: the build stops, the site stays."""
-    assert bundled.run("build", capsys=capsys).code == 0
-    published = snapshot(bundled.out)
-    edited = sorted((bundled.content / "pages").glob("*.md"))[0]
+    assert _build_in_two(big_project, capsys)[0] == 0
+    published = snapshot(big_project.out)
+    edited = sorted((big_project.content / "pages").glob("*.md"))[0]
     real_prepare = render.prepare
 
     def edit_then_prepare(*args: object, **kwargs: object) -> object:
@@ -149,19 +166,19 @@ def test_a_page_edited_while_the_site_builds_stops_the_build(
         return real_prepare(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render, "prepare", edit_then_prepare)
-    result = bundled.run("build", capsys=capsys)
-    assert result.code == 1
-    assert f"{edited}:1: file changed while the site was being built; build again" in result.err
-    assert snapshot(bundled.out) == published
+    code, err = _build_in_two(big_project, capsys)
+    assert code == 1
+    assert f"{edited}:1: file changed while the site was being built; build again" in err
+    assert snapshot(big_project.out) == published
     monkeypatch.undo()
-    assert bundled.run("build", capsys=capsys).code == 0  # building again takes the new text
+    assert _build_in_two(big_project, capsys)[0] == 0  # building again takes the new text
 
 
 def test_a_page_swapped_for_a_link_outside_while_the_site_builds_is_not_read(
-    bundled: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+    big_project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Even with the same size and modification time, the file read again must be the one loaded."""
-    edited = sorted((bundled.content / "pages").glob("*.md"))[0]
+    edited = sorted((big_project.content / "pages").glob("*.md"))[0]
     outside = tmp_path / "outside.md"
     outside.write_bytes(edited.read_bytes().replace(b"a", b"X"))
     status = edited.stat()
@@ -174,10 +191,10 @@ def test_a_page_swapped_for_a_link_outside_while_the_site_builds_is_not_read(
         return real_prepare(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(render, "prepare", swap_then_prepare)
-    result = bundled.run("build", capsys=capsys)
-    assert result.code == 1
-    assert f"{edited}:1: file changed while the site was being built; build again" in result.err
-    assert not bundled.out.exists()
+    code, err = _build_in_two(big_project, capsys)
+    assert code == 1
+    assert f"{edited}:1: file changed while the site was being built; build again" in err
+    assert not big_project.out.exists()
 
 
 # -- nothing injected ---------------------------------------------------------------------------
