@@ -349,11 +349,12 @@ class PageRenderer:
         finally:
             self.env.bytecode_cache = kept
 
-    def page(self, job: PageJob, body: RenderResult | None) -> str:
+    def page(self, job: PageJob, body: RenderResult | None, variables: dict[str, Any] | None = None) -> str:
+        """The page's HTML (`variables`: the job's, if made already)."""
         template = self.templates.get(job.template)
         if template is None:  # looked up once per build: get_template stats the file every time
             template = self.templates[job.template] = self.env.get_template(job.template)
-        variables = job.variables
+        variables = job.variables if variables is None else variables
         if job.markdown is not None and body is not None:
             variables = {**variables, job.slot: dataclasses.replace(variables[job.slot], html=body.html)}
         return template.render({**self.common, **variables})
@@ -405,11 +406,15 @@ def render_site(
         for job in plan.jobs:
             body = bodies[job.markdown.slug] if job.markdown is not None else None
 
-            def render(job: PageJob = job, body: RenderResult | None = body) -> bytes:
-                return renderer.page(job, body).encode("utf-8")
+            variables = job.variables
+
+            def render(
+                job: PageJob = job, body: RenderResult | None = body, variables: dict[str, Any] = variables
+            ) -> bytes:
+                return renderer.page(job, body, variables).encode("utf-8")
 
             if cache.repeated:
-                key = (job.template, plan.common_digest, _digest(job.variables, body.html if body else None))
+                key = (job.template, plan.common_digest, _digest(variables, body.html if body else None))
                 result.pages[job.output_path] = cache.pages.get(key, render)
             else:
                 result.pages[job.output_path] = render()
