@@ -223,6 +223,8 @@ def test_one_worker_builds_in_one_process_the_same_site(
     paths = ["--content", str(tmp_path / "content"), "--templates", str(REPO / "templates")]
     paths += ["--static", str(REPO / "static"), "--no-search", "--quiet"]
     assert main(["build", *paths, "--out", str(tmp_path / "parallel"), "--workers", "2"]) == 0
+    assert main(["build", *paths, "--out", str(tmp_path / "three"), "--workers", "3"]) == 0  # main + 2 workers
+    assert snapshot(tmp_path / "three") == snapshot(tmp_path / "parallel")
 
     def no_forking(processes: int) -> None:
         raise AssertionError("a process was forked")
