@@ -16,7 +16,7 @@ from .caches import RenderCache
 from .errors import Problem, SiteError
 from .load import ParseMemo, load_site, looks_big
 from .precompile import templates_compiled_meanwhile
-from .write import StagingTree, guard_output, publish, write_changed, write_files
+from .write import StagingTree, copy_files, guard_output, publish, write_changed
 
 if TYPE_CHECKING:
     from .links import PageScan
@@ -150,7 +150,7 @@ class Builder:
             if staging is not None:
                 if progress is not None:
                     progress("Writing and indexing" if search else "Writing", len(plan.jobs), len(plan.jobs))
-                write_files(staging, {}, assets.files)
+                copy_files(staging, assets.files)
 
         if write:
             index = (lambda folder: index_site(folder, site.config.language)) if search else None

@@ -235,20 +235,15 @@ class _Loader:
         big = [name for name, size in sizes.items() if size >= BACKGROUND_MINIMUM]
         helpers = min(len(big), self.workers, 1 + sum(sizes[name] for name in big) // RECORDS_PER_WORKER)
         with fork_pool(helpers) if big else contextlib.nullcontext() as pool:
-            submitted = (
-                {
-                    name: pool.submit(_load_records_alone, self.content_dir, name)
-                    for name in sorted(big, key=sizes.__getitem__, reverse=True)
-                }
-                if pool
-                else {}
-            )
-            pending = {name: submitted[name] for name in big}  # results taken in the usual order
+            pending = {}
+            if pool is not None:
+                for name in sorted(big, key=sizes.__getitem__, reverse=True):
+                    pending[name] = pool.submit(_load_records_alone, self.content_dir, name)
             loaded = {name: self.load_records(name, *RECORD_FILES[name]) for name in RECORD_FILES if name not in big}
             loaded["pages"] = self.load_pages()
             self.meanwhile()
-            for name, result in pending.items():
-                records, problems, failed_ids = result.result()
+            for name in big:  # results taken in the usual order
+                records, problems, failed_ids = pending[name].result()
                 loaded[name] = records
                 self.problems.extend(problems)
                 for kind, ids in failed_ids.items():

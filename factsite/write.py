@@ -245,10 +245,8 @@ def _keep(folder: Path, keep: Path | None) -> bool:
     return True
 
 
-def write_files(tree: StagingTree, pages: dict[str, bytes], files: dict[str, Path]) -> None:
-    """Write pages (output path -> bytes) and copy files (output path -> source) into the tree."""
-    for output_path in sorted(pages):
-        tree.write(output_path, pages[output_path])
+def copy_files(tree: StagingTree, files: dict[str, Path]) -> None:
+    """Copy files (output path -> source) into the tree."""
     for output_path in sorted(files):
         tree.copy(output_path, files[output_path])
 

@@ -97,7 +97,7 @@ def read_text(path: Path | str, shown_as: str) -> tuple[str | None, list[Problem
 
 
 def read_text_and_status(path: Path | str, shown_as: str) -> tuple[str | None, list[Problem], os.stat_result | None]:
-    """read_text, and the file's status as it was read (its size and modification time).
+    """read_text, and the file's status as it was read (size, modification time, inode...).
 
     Plain os calls: a big archive reads ten thousand pages. Anything but a regular file (a pipe
     would block the build forever) is refused."""
