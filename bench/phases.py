@@ -13,6 +13,7 @@ record-file loader and the rendering workers). Each run starts with no output an
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import shutil
 import sys
@@ -69,7 +70,7 @@ def wrapped(clock: Clock, label: str, function: Callable[..., Any]) -> Callable[
     return timed
 
 
-def measure(project: Path) -> Clock:
+def measure(project: Path, workers: int | None) -> Clock:
     """One cold build of project (content/, templates/, static/), its phases marked."""
     for made in ("_site", ".cache"):
         shutil.rmtree(project / made, ignore_errors=True)
@@ -91,6 +92,8 @@ def measure(project: Path) -> Clock:
         options = build.BuildOptions(
             project / "content", project / "templates", project / "static", project / "_site", search=False
         )
+        if workers is not None:
+            options = dataclasses.replace(options, workers=workers)
         build.build_site(options)
         clock.mark("built")
     finally:
@@ -109,6 +112,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Where a cold build's time goes, phase by phase.")
     parser.add_argument("--size", type=int, default=10_000, help="corpus pages")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=None, help="processes (default: the build's default)")
     parser.add_argument("--workdir", type=Path, default=None, help="where to build (e.g. /dev/shm)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
@@ -120,7 +124,7 @@ def main() -> None:
         print(f"\nImporting factsite took {IMPORT_SECONDS:.2f} s")
         for run in range(args.runs):
             print(f"\nRun {run + 1} (CPU of children counts finished children only: workers are reaped at the end)\n")
-            report(measure(project))
+            report(measure(project, args.workers))
 
 
 if __name__ == "__main__":

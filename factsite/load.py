@@ -469,16 +469,19 @@ def _close(ref: str, ids: dict[str, Any]) -> str:
     return f"; did you mean '{match[0]}'?" if match else ""
 
 
-BACKGROUND_MINIMUM = 64 * 1024
-"""Record files at least this big (a few hundred records) are parsed in a worker process while
-the rest loads: from about this size, parsing takes longer than forking and sending records back."""
+BACKGROUND_MINIMUM = 512 * 1024
+"""Record files at least this big (a few thousand records) are parsed in a worker process while
+the rest loads: from about this size, parsing takes longer than forking and sending records back.
+(Record files are mostly read line by line, see yamlfile._flat_records: 64 KB was the size when
+libyaml read them all, seven times slower. At 1,000 pages, 0.3 MB of records, loading in one
+process is 0.01 s faster: median of 16 interleaved runs.)"""
 
 
-RECORDS_PER_WORKER = 1024 * 1024
+RECORDS_PER_WORKER = 4 * 1024 * 1024
 """Big record files are parsed in one worker per this many bytes of them (up to the build's
-number of workers). At 10,000 pages (3 MB of records) a second one, sharing two cores with the
-main process reading the pages, had loading done 0.12 s sooner (median of 6 interleaved runs,
-1.67 -> 1.54 s, sooner in 4); at 1,000 (0.3 MB) it made loading 0.01 to 0.02 s slower."""
+number of workers). At 10,000 pages (3 MB of records) one worker beside the main process reading
+the pages had loading done 0.19 s sooner than two (median of 12 interleaved runs, 1.33 -> 1.14 s)
+now that records parse faster; two had been 0.12 s faster when libyaml parsed them."""
 
 
 def looks_big(content_dir: Path) -> bool:

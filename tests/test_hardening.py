@@ -479,7 +479,8 @@ def test_worker_processes_die_with_a_killed_build(tmp_path: Path) -> None:
     make_corpus(1000, root / "content")
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copytree(REPO / "static", root / "static")
-    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--no-search"], cwd=root)
+    command = [sys.executable, str(REPO / "build.py"), "--no-search", "--workers", "3"]  # two forked workers
+    process = subprocess.Popen(command, cwd=root)
     children: set[int] = set()
     deadline = time.monotonic() + 60
     while process.poll() is None and len(children) < 2 and time.monotonic() < deadline:

@@ -101,11 +101,13 @@ def parse_generally(text: str, first_line: int = 1) -> tuple[object, list[Proble
 
     yamlfile._Construction.value = refuse  # type: ignore[method-assign]
     original_flat, yamlfile._flat_mapping = yamlfile._flat_mapping, lambda text, offset: None
+    original_records, yamlfile._flat_records = yamlfile._flat_records, lambda text, offset: None
     try:
         return parse_yaml(text, "f.yaml", first_line)
     finally:
         yamlfile._Construction.value = original  # type: ignore[method-assign]
         yamlfile._flat_mapping = original_flat
+        yamlfile._flat_records = original_records
 
 
 def shape(value: object) -> object:
@@ -145,6 +147,7 @@ FLAT_DOCUMENTS = [
     "title: Page 1\ndescription: Agreement, minister; no. It's 100% sure!\norder: 1\n",
     "\n\ntitle:   spaced out   \n  \ndraft: yes\nupdated: 2022-01-26\n",
     "a: ~\nb: null\nc: 0x1F\nd: 1_000\ne: .inf\nf: -.5\ng: 12:30\nh: on\ni: C# and a#b\nj: ünïcödé “q”\n",
+    "a: [1, 2]\nb: []\nc: [ ]\nd: [ New York ,yes,~, 0x1F,  two  words ]\ne: [a'b, c\"d, x-y, -z, 1.5]\n",
 ]
 NOT_FLAT_DOCUMENTS = [
     "a: b # a comment\n",
@@ -153,7 +156,28 @@ NOT_FLAT_DOCUMENTS = [
     "a: b: c\n",
     "a: b:\n",
     "a:\n",
-    "a: [1, 2]\n",
+    "a: [1, [2]]\n",
+    "a: [b: c]\n",
+    "a: [b:c]\n",
+    "a: [x, ]\n",
+    "a: [x,,y]\n",
+    "a: ['q']\n",
+    'a: ["q"]\n',
+    "a: [1, 2] x\n",
+    "a: [1, 2]]\n",
+    "a: [1,\n  2]\n",
+    "a: [x #y]\n",
+    "a: [{b}]\n",
+    "a: [*x]\n",
+    "a: [&x y]\n",
+    "a: [!!str 1]\n",
+    "a: [-]\n",
+    "a: [- x]\n",
+    "a: [? x]\n",
+    "a: [0,?0]\n",
+    "a: [?]\n",
+    "a: [x\ty]\n",
+    "a: [=]\n",
     "a: &x 1\n",
     "a: *x\n",
     "a: !!str 1\n",
@@ -198,3 +222,122 @@ def test_flat_path_equals_pyyaml_on_generated_front_matter(lines: list[tuple[str
     general, general_problems = parse_generally(text, 2)
     assert flat_problems == general_problems
     assert shape(flat) == shape(general)
+
+
+# -- record files written as lists of flat mappings are read without libyaml, alike ---------------
+
+RECORD_DOCUMENTS = [
+    "- id: a\n  name: A\n\n- id: b\n  name: B\n",
+    "- id: event-1\n  date: 2022-01-26\n  actors: [actor-1, actor-2]\n  tags: []\n  order: 3\n  draft: no\n",
+    "- id: x\n\n\n  later: after blank lines   \n- id: y\n",
+]
+NOT_RECORD_DOCUMENTS = [
+    "- a\n- b\n",
+    "- id: a\n  name: A # comment\n",
+    "# comment\n- id: a\n",
+    "- id: a\n  # comment\n",
+    "  id: a\n- id: b\n",
+    "- id: a\n   name: three spaces\n",
+    "- id: a\n    name: four spaces\n",
+    "-  id: a\n   name: A\n",
+    "- id: a\n  name: long\n    text\n",
+    "- id: a\n  name:\n    - nested\n",
+    "- id: a\n  id: b\n",
+    "- id: a\n  yes: key\n",
+    "- id: a\n  b: 'quoted'\n",
+    "- id: a\n  b: [1,\n    2]\n",
+    "- id: a\n  b: {c: d}\n",
+    "- id: a\n- - nested\n",
+    "- id: a\n-\n",
+    "---\n- id: a\n",
+    "- id: a\n...\n",
+    "- id: &x a\n- id: *x\n",
+    "- id: a\n\tname: tab\n",
+]
+
+
+@pytest.mark.parametrize("text", RECORD_DOCUMENTS + NOT_RECORD_DOCUMENTS)
+def test_flat_records_read_as_pyyaml_reads_them(text: str) -> None:
+    assert (yamlfile._flat_records(text, 2) is not None) == (text in RECORD_DOCUMENTS)
+    flat, flat_problems = parse_yaml(text, "f.yaml", 3)
+    general, general_problems = parse_generally(text, 3)
+    assert flat_problems == general_problems
+    assert shape(flat) == shape(general)
+
+
+_ITEMS = st.lists(
+    st.text(st.sampled_from(list("ab019 .-_'\"!&*~?:#,[]{}\t")), min_size=0, max_size=6)
+    | st.sampled_from(["yes", "~", "null", "0x1F", "1.5", "007", "-", "- x", "New York"]),
+    max_size=4,
+)
+_RECORD_VALUES = (
+    _VALUES
+    | _ITEMS.map(lambda items: "[" + ",".join(items) + "]")
+    | _ITEMS.map(lambda items: "[" + ", ".join(items) + "]")
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(_KEYS, st.text(" ", max_size=2), _RECORD_VALUES, st.booleans()), min_size=1, max_size=4),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_flat_records_equal_pyyaml_on_generated_record_files(records: list[list[tuple[str, str, str, bool]]]) -> None:
+    text = "".join(
+        "".join(
+            f"{'- ' if number == 0 else '  '}{key}:{space or ' '}{value}\n" + ("\n" if blank else "")
+            for number, (key, space, value, blank) in enumerate(record)
+        )
+        for record in records
+    )
+    flat, flat_problems = parse_yaml(text, "f.yaml", 2)
+    general, general_problems = parse_generally(text, 2)
+    assert flat_problems == general_problems
+    assert shape(flat) == shape(general)
+
+
+_PLAIN = st.from_regex(r"[A-Za-z0-9](?:[A-Za-z0-9 .,;!?'\"()%_-]{0,20}[A-Za-z0-9.!?)\"'])?", fullmatch=True)
+_LIST_ITEM = st.from_regex(r"[A-Za-z0-9](?:[A-Za-z0-9 .;!?'\"()%_-]{0,12}[A-Za-z0-9.!?)\"'])?", fullmatch=True)
+_SPECIAL = st.sampled_from(
+    ["yes", "No", "~", "null", "0x1F", "1.5", "007", "0", "-3", "+5", ".inf", "1_000", "2022-02-30"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.from_regex(r"[a-z][a-z0-9_-]{0,8}", fullmatch=True).filter(
+                    lambda key: yamlfile._implicit_tag(key) == "tag:yaml.org,2002:str"  # not `no`, `null`...
+                ),
+                _PLAIN
+                | _SPECIAL
+                | st.lists(_LIST_ITEM | _SPECIAL, max_size=4).map(lambda items: f"[{', '.join(items)}]"),
+            ),
+            min_size=1,
+            max_size=6,
+            unique_by=lambda pair: pair[0],
+        ),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_record_files_of_plain_values_take_the_flat_path_and_read_alike(records: list[list[tuple[str, str]]]) -> None:
+    text = "".join(
+        "".join(f"{'  ' if n else '- '}{key}: {value}\n" for n, (key, value) in enumerate(r)) for r in records
+    )
+    assert yamlfile._flat_records(text, 1) is not None
+    flat, flat_problems = parse_yaml(text, "f.yaml", 2)
+    general, general_problems = parse_generally(text, 2)
+    assert flat_problems == general_problems == []
+    assert shape(flat) == shape(general)
+
+
+def test_a_value_read_before_is_not_taken_as_a_list_item_where_it_reads_otherwise() -> None:
+    text = "- id: a\n  note: ?x\n- id: b\n  tags: [?x]\n"
+    assert parse_yaml(text, "f.yaml") == parse_generally(text)
+    assert yamlfile._flat_records(text, 0) is None
