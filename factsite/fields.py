@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,7 +72,7 @@ def parse_date(value: Any) -> PartialDate:
     if month is not None and not 1 <= month <= 12:
         raise FieldError(f"{text} has no month {month}; months run 01 to 12")
     if day is not None and month is not None:
-        last = calendar.monthrange(year, month)[1]
+        last = _days_in_month(year, month)
         if not 1 <= day <= last:
             raise FieldError(f"{text} is not a real date: {MONTHS[month - 1]} {year} has {last} days")
     return PartialDate(year, month, day)
@@ -142,7 +140,20 @@ def read_fields(
     return values if ok else None
 
 
+def _days_in_month(year: int, month: int) -> int:
+    """As calendar.monthrange gives it (the proleptic Gregorian calendar), without importing
+    calendar, datetime and locale (6 ms of every start)."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS_IN_MONTHS[month - 1]
+
+
+_DAYS_IN_MONTHS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _unknown_field_message(key: str, spec: dict[str, Field], what: str) -> str:
+    import difflib  # (only for a mistake: 2 ms of every start otherwise)
+
     close = difflib.get_close_matches(key, list(spec), n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
     return f"unknown field '{key}' in {what}; {hint}fields are: {', '.join(sorted(spec))}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import difflib
 import itertools
 import os
 import re
@@ -465,6 +464,8 @@ class _Loader:
 
 
 def _close(ref: str, ids: dict[str, Any]) -> str:
+    import difflib  # (only for a mistake)
+
     match = difflib.get_close_matches(ref, list(ids), n=1)
     return f"; did you mean '{match[0]}'?" if match else ""
 

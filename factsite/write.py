@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import os
 import shutil
 import tempfile
@@ -317,12 +315,12 @@ def _swap_in(staging: Path, output: Path) -> None:
 
 
 def _rename_exchange(first: Path, second: Path) -> bool:
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
+    """renameat2(RENAME_EXCHANGE) from the C library this process runs on (CDLL(None): its own
+    symbols; ctypes.util.find_library would cost 20 ms of imports and a search)."""
+    import ctypes
+
     try:
-        libc = ctypes.CDLL(libc_name, use_errno=True)
-        renameat2 = libc.renameat2
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
     except (OSError, AttributeError):
         return False
     at_fdcwd = -100

@@ -1,8 +1,8 @@
 """Read text and YAML safely, keeping the line of every mapping and key for error messages.
 
-PyYAML raises more than YAMLError (ValueError for bad timestamps, RecursionError for deep
-nesting, UnicodeDecodeError for bad bytes), and expands aliases into shared objects, which an
-alias bomb turns into exponential work. This module turns all of that into `Problem`s.
+What nearly all content is, front matter of `key: value` lines and record files of such records,
+is read here line by line, by YAML's rules for plain scalars (PyYAML's resolvers, copied; a test
+keeps the copy true). Every other document goes to factsite.yamlgeneral (PyYAML), imported then.
 """
 
 from __future__ import annotations
@@ -13,20 +13,12 @@ import stat
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import Problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Content files larger than this are refused (documented in docs/content.md)."""
 MAX_DEPTH = 40
 """Deeper YAML nesting than this is refused; real content needs three or four levels."""
-
-_BaseLoader: type[yaml.SafeLoader]
-try:
-    _BaseLoader = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _BaseLoader = yaml.SafeLoader
 
 
 class Mapping(dict[str, Any]):
@@ -37,57 +29,6 @@ class Mapping(dict[str, Any]):
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
-
-
-class _ContentLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader that keeps dates as text (we validate them ourselves) and records lines."""
-
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-    }
-
-    line_offset = 0
-    """Added to every recorded line: front matter starts below the file's first line."""
-
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        """Locate the values PyYAML rejects with plain exceptions (an explicit !!timestamp that
-        is not a date, an !!int that is not a number...)."""
-        try:
-            return super().construct_object(node, deep)
-        except (ValueError, TypeError, OverflowError) as error:
-            raise _BadValue(str(error), node.start_mark.line + 1 + self.line_offset) from None
-
-    def construct_mapping_with_lines(self, node: yaml.MappingNode) -> Mapping:
-        mapping = Mapping()
-        mapping.line = node.start_mark.line + 1 + self.line_offset
-        mapping.key_lines = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if not isinstance(key, str):
-                key = str(key)
-            line = key_node.start_mark.line + 1 + self.line_offset
-            if key in mapping.key_lines:
-                raise _DuplicateKey(key, line)
-            mapping.key_lines[key] = line
-            mapping[key] = self.construct_object(value_node, deep=True)
-        return mapping
-
-
-_ContentLoader.add_constructor(
-    "tag:yaml.org,2002:map",
-    _ContentLoader.construct_mapping_with_lines,
-)
-
-
-class _BadValue(Exception):
-    def __init__(self, message: str, line: int) -> None:
-        self.message, self.line = message, line
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, line: int) -> None:
-        self.key, self.line = key, line
 
 
 def read_text(path: Path | str, shown_as: str) -> tuple[str | None, list[Problem]]:
@@ -137,46 +78,14 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, list
     flat: Any = _flat_records(text, offset) if text.startswith("- ") else _flat_mapping(text, offset)
     if flat is not None:
         return flat, []
-    loader = _ContentLoader(text)
-    loader.line_offset = offset
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, []
-        try:
-            return _Construction(loader, offset, aliases_possible="*" in text).value(node, 1), []
-        except _Unusual:
-            pass
-        except (_GraphProblem, _BadValue, _DuplicateKey, yaml.YAMLError):
-            # An alias or deep nesting anywhere is reported before any other problem, found the
-            # same way whatever else is wrong.
-            problem = _check_node_graph(node, shown_as, offset)
-            if problem:
-                return None, [problem]
-            raise
-        problem = _check_node_graph(node, shown_as, offset)
-        if problem:
-            return None, [problem]
-        return loader.construct_document(node), []
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = (mark.line + 1 if mark else 1) + offset
-        what = error.problem or error.context or "invalid YAML"
-        return None, [Problem(shown_as, line, f"invalid YAML: {what}")]
-    except yaml.YAMLError as error:
-        return None, [Problem(shown_as, first_line, f"invalid YAML: {error}")]
-    except _BadValue as error:
-        return None, [Problem(shown_as, error.line, f"invalid YAML value: {error.message}")]
-    except _DuplicateKey as error:
-        return None, [Problem(shown_as, error.line, f"key '{error.key}' appears twice")]
-    except RecursionError:
-        return None, [Problem(shown_as, first_line, f"YAML is nested too deeply (limit {MAX_DEPTH})")]
-    finally:
-        loader.dispose()
+    from .yamlgeneral import parse_general
+
+    return parse_general(text, shown_as, first_line)
 
 
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
-_INT = "tag:yaml.org,2002:int"
+_INT, _BOOL, _NULL = "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
+_BOOLEANS = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
 
 _FLAT_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*):  *([^ ](?:.*[^ ])?) *")
 """`key: value` on one line, spaces around the value dropped (as YAML drops them)."""
@@ -187,8 +96,7 @@ _NOT_PLAIN_START = frozenset(",[]{}#&*!|>'\"%@`")
 starting with '-', '?' or ':' and a space."""
 _LIST_SYNTAX = re.compile(r"[][{}#:]")
 """Characters in a `[a, b]` list (besides commas) that may change how YAML reads it."""
-_FLAT_TAGS = frozenset({_STR, _INT, "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"})
-_SCALAR_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_FLAT_TAGS = frozenset({_STR, _INT, "tag:yaml.org,2002:float", _BOOL, _NULL})
 _NOT_FLAT = object()
 """What `_plain_scalar` and `_flat_list` return for a value they leave to the general way."""
 
@@ -311,7 +219,13 @@ def _plain_scalar(value: str) -> Any:
         return int(value)  # what PyYAML makes of a plain decimal (0... is octal there)
     if tag not in _FLAT_TAGS:
         return _NOT_FLAT
-    return _ContentLoader.yaml_constructors[tag](_SCALAR_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+    if tag == _BOOL:
+        return _BOOLEANS[value.lower()]  # (SafeConstructor.construct_yaml_bool)
+    if tag == _NULL:
+        return None
+    from .yamlgeneral import construct_scalar  # a float, or an int written otherwise
+
+    return construct_scalar(tag, value)
 
 
 def _key_tag(key: str) -> str:
@@ -323,92 +237,54 @@ def _key_tag(key: str) -> str:
 
 _KEY_TAGS: dict[str, str] = {}
 """The tag of each key met (front matters use the same few keys)."""
-_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
-"""PyYAML's implicit resolvers that may apply to a scalar, by its first character."""
+_BOOL_TEXT = re.compile(
+    r"""^(?:yes|Yes|YES|no|No|NO
+                    |true|True|TRUE|false|False|FALSE
+                    |on|On|ON|off|Off|OFF)$""",
+    re.X,
+)
+_FLOAT_TEXT = re.compile(
+    r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+                    |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+                    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+                    |[-+]?\.(?:inf|Inf|INF)
+                    |\.(?:nan|NaN|NAN))$""",
+    re.X,
+)
+_INT_TEXT = re.compile(
+    r"""^(?:[-+]?0b[0-1_]+
+                    |[-+]?0[0-7_]+
+                    |[-+]?(?:0|[1-9][0-9_]*)
+                    |[-+]?0x[0-9a-fA-F_]+
+                    |[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$""",
+    re.X,
+)
+_NULL_TEXT = re.compile(
+    r"""^(?: ~
+                    |null|Null|NULL
+                    | )$""",
+    re.X,
+)
+_RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+"""PyYAML's implicit resolvers (yaml.resolver.Resolver's, in its order) by the first character of
+the scalars they apply to, without the timestamp one (dates are kept as text and checked by us)."""
+for _tag, _pattern, _firsts in [
+    (_BOOL, _BOOL_TEXT, "yYnNtTfFoO"),
+    ("tag:yaml.org,2002:float", _FLOAT_TEXT, "-+0123456789."),
+    (_INT, _INT_TEXT, "-+0123456789"),
+    ("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), "<"),
+    (_NULL, _NULL_TEXT, ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:value", re.compile(r"^(?:=)$"), "="),
+    ("tag:yaml.org,2002:yaml", re.compile(r"^(?:!|&|\*)$"), "!&*"),
+]:
+    for _first in _firsts:
+        _RESOLVERS.setdefault(_first, []).append((_tag, _pattern))
 
 
 def _implicit_tag(value: str) -> str:
-    """The tag YAML gives a plain scalar (yaml.resolver.BaseResolver.resolve, for plain text)."""
-    resolvers = _RESOLVERS.get(value[0])
-    if resolvers is None:
-        every = _ContentLoader.yaml_implicit_resolvers
-        resolvers = _RESOLVERS[value[0]] = every.get(value[0], []) + every.get(None, [])
-    for tag, pattern in resolvers:
+    """The tag YAML gives a plain scalar (yaml.resolver.BaseResolver.resolve, for plain text: no
+    resolver applies to any first character, so only the first one's are tried)."""
+    for tag, pattern in _RESOLVERS.get(value[0], ()):
         if pattern.match(value):
             return tag
     return _STR
-
-
-class _GraphProblem(Exception):
-    """An alias or nesting beyond MAX_DEPTH: `_check_node_graph` words it."""
-
-
-class _Unusual(Exception):
-    """A collection with another tag (!!set, !!omap...): PyYAML's own constructor builds the file."""
-
-
-class _Construction:
-    """Builds Python values from a composed node graph in one walk, refusing aliases and deep
-    nesting on the way. Strings, lists and mappings (nearly everything content holds) are built
-    here directly; any other value goes through PyYAML's constructor, which is several times
-    slower per node but knows every tag."""
-
-    def __init__(self, loader: _ContentLoader, offset: int, aliases_possible: bool) -> None:
-        self.loader = loader
-        self.offset = offset + 1
-        self.seen: set[int] | None = set() if aliases_possible else None
-        """Ids of the nodes built so far: an alias is a node met twice (only a '*' makes one)."""
-
-    def value(self, node: yaml.Node, depth: int) -> Any:
-        if depth > MAX_DEPTH:
-            raise _GraphProblem
-        if self.seen is not None:
-            if id(node) in self.seen:
-                raise _GraphProblem
-            self.seen.add(id(node))
-        tag = node.tag
-        if tag == _STR and isinstance(node, yaml.ScalarNode):
-            return node.value
-        if tag == _MAP and isinstance(node, yaml.MappingNode):
-            return self.mapping(node, depth)
-        if tag == _SEQ and isinstance(node, yaml.SequenceNode):
-            return [self.value(child, depth + 1) for child in node.value]
-        if not isinstance(node, yaml.ScalarNode):
-            raise _Unusual
-        return self.loader.construct_object(node, deep=True)
-
-    def mapping(self, node: yaml.MappingNode, depth: int) -> Mapping:
-        mapping = Mapping()
-        mapping.line = node.start_mark.line + self.offset
-        mapping.key_lines = key_lines = {}
-        for key_node, value_node in node.value:
-            key = self.value(key_node, depth + 1)
-            if not isinstance(key, str):
-                key = str(key)
-            line = key_node.start_mark.line + self.offset
-            if key in key_lines:
-                raise _DuplicateKey(key, line)
-            key_lines[key] = line
-            mapping[key] = self.value(value_node, depth + 1)
-        return mapping
-
-
-def _check_node_graph(root: yaml.Node, shown_as: str, offset: int) -> Problem | None:
-    """Refuse aliases (the alias-bomb vector) and deep nesting before constructing anything."""
-    seen: set[int] = set()
-    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
-    while stack:
-        node, depth = stack.pop()
-        line = node.start_mark.line + 1 + offset
-        if id(node) in seen:
-            return Problem(shown_as, line, "YAML anchors and aliases (& and *) are not supported")
-        seen.add(id(node))
-        if depth > MAX_DEPTH:
-            return Problem(shown_as, line, f"YAML is nested too deeply (limit {MAX_DEPTH})")
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend((child, depth + 1) for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.append((key, depth + 1))
-                stack.append((value, depth + 1))
-    return None

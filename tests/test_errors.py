@@ -46,6 +46,11 @@ CASES = [
         "timeline.yaml:2: field 'date': 2022-02-30 is not a real date: February 2022 has 28 days",
     ),
     (
+        "leap day in a year that has none",
+        {"timeline.yaml": "- id: e\n  date: 1900-02-29\n  title: T\n"},
+        "timeline.yaml:2: field 'date': 1900-02-29 is not a real date: February 1900 has 28 days",
+    ),
+    (
         "impossible date in front matter",
         {"pages/a.md": "---\ntitle: A\ndate: 2021-13-01\n---\n"},
         "pages/a.md:3: field 'date': 2021-13-01 has no month 13; months run 01 to 12",
@@ -256,3 +261,16 @@ def test_usage_errors_exit_2(argv, message, capsys) -> None:
 
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("year", [1900, 2000, 2022, 2024])
+def test_dates_are_checked_against_the_gregorian_calendar(year: int) -> None:
+    import calendar
+
+    from factsite.fields import FieldError, parse_date
+
+    for month in range(1, 13):
+        last = calendar.monthrange(year, month)[1]
+        assert parse_date(f"{year}-{month:02}-{last:02}").day == last
+        with pytest.raises(FieldError, match=f"has {last} days"):
+            parse_date(f"{year}-{month:02}-{last + 1:02}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,9 +11,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factsite import yamlfile
+from factsite import yamlfile, yamlgeneral
 from factsite.errors import Problem
 from factsite.yamlfile import MAX_FILE_BYTES, Mapping, parse_yaml, read_text
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def test_lines_of_mappings_and_keys_are_kept() -> None:
@@ -94,18 +98,18 @@ VARIED_DOCUMENTS = [
 
 def parse_generally(text: str, first_line: int = 1) -> tuple[object, list[Problem]]:
     """The path PyYAML's constructor takes for every node (what parse_yaml falls back to)."""
-    original = yamlfile._Construction.value
+    original = yamlgeneral._Construction.value
 
     def refuse(self: object, node: object, depth: int) -> object:
-        raise yamlfile._Unusual
+        raise yamlgeneral._Unusual
 
-    yamlfile._Construction.value = refuse  # type: ignore[method-assign]
+    yamlgeneral._Construction.value = refuse  # type: ignore[method-assign]
     original_flat, yamlfile._flat_mapping = yamlfile._flat_mapping, lambda text, offset: None
     original_records, yamlfile._flat_records = yamlfile._flat_records, lambda text, offset: None
     try:
         return parse_yaml(text, "f.yaml", first_line)
     finally:
-        yamlfile._Construction.value = original  # type: ignore[method-assign]
+        yamlgeneral._Construction.value = original  # type: ignore[method-assign]
         yamlfile._flat_mapping = original_flat
         yamlfile._flat_records = original_records
 
@@ -341,3 +345,35 @@ def test_a_value_read_before_is_not_taken_as_a_list_item_where_it_reads_otherwis
     text = "- id: a\n  note: ?x\n- id: b\n  tags: [?x]\n"
     assert parse_yaml(text, "f.yaml") == parse_generally(text)
     assert yamlfile._flat_records(text, 0) is None
+
+
+# -- PyYAML is imported only for documents the line-by-line readers leave -------------------------
+
+
+def test_the_copied_resolvers_are_pyyamls() -> None:
+    """yamlfile reads plain scalars with a copy of PyYAML's implicit resolvers (so that PyYAML
+    need not be imported for flat documents): the same patterns, flags and order, by first
+    character, as the general way's loader has them."""
+
+    def spelled_out(resolvers: dict[object, list[tuple[str, object]]]) -> dict[object, list[tuple[str, str, int]]]:
+        return {
+            first: [(tag, pattern.pattern, pattern.flags) for tag, pattern in listed]  # type: ignore[attr-defined]
+            for first, listed in resolvers.items()
+            if listed
+        }
+
+    assert spelled_out(yamlfile._RESOLVERS) == spelled_out(yamlgeneral.IMPLICIT_RESOLVERS)  # type: ignore[arg-type]
+
+
+def test_flat_documents_are_read_without_importing_pyyaml() -> None:
+    script = (
+        "import sys\n"
+        "from factsite.yamlfile import parse_yaml\n"
+        "assert parse_yaml('title: T\\ndraft: yes\\ntags: [a, b]\\nnothing: ~\\n', 'f')[0] == "
+        "{'title': 'T', 'draft': True, 'tags': ['a', 'b'], 'nothing': None}\n"
+        "assert parse_yaml('- id: a\\n  order: 3\\n', 'f')[0] == [{'id': 'a', 'order': 3}]\n"
+        "assert 'yaml' not in sys.modules\n"
+        "assert parse_yaml('a: 1.5\\n', 'f')[0] == {'a': 1.5}\n"
+        "assert 'yaml' in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=REPO)
