@@ -475,7 +475,10 @@ BACKGROUND_MINIMUM = 512 * 1024
 the rest loads: from about this size, parsing takes longer than forking and sending records back.
 (Record files are mostly read line by line, see yamlfile._flat_records: 64 KB was the size when
 libyaml read them all, seven times slower. At 1,000 pages, 0.3 MB of records, loading in one
-process is 0.01 s faster: median of 16 interleaved runs.)"""
+process is 0.01 s faster, median of 16 interleaved runs; whole builds 1.38 -> 1.34 s, of 16.)
+A worker that also read a share of the pages, sized to finish with this process's pages and
+imports, made loading slower at both 1k and 10k (+0.05 and +0.09 s, paired medians of 16 and 8):
+at 1k the template compiler has the second core then (see factsite.precompile)."""
 
 
 RECORDS_PER_WORKER = 4 * 1024 * 1024
