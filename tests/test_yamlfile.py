@@ -123,12 +123,19 @@ def shape(value: object) -> object:
     return (type(value).__name__, value)
 
 
+def assert_read_as_pyyaml_reads_it(text: str, first_line: int) -> list[Problem]:
+    """parse_yaml gives what the general way (PyYAML's constructor for every node) gives: the
+    same value, every line, the same problems (returned)."""
+    value, problems = parse_yaml(text, "f.yaml", first_line)
+    general, general_problems = parse_generally(text, first_line)
+    assert problems == general_problems
+    assert shape(value) == shape(general)
+    return problems
+
+
 @pytest.mark.parametrize("text", VARIED_DOCUMENTS)
 def test_one_walk_builds_what_pyyaml_builds_with_the_same_problems(text: str) -> None:
-    fast, fast_problems = parse_yaml(text, "f.yaml", 3)
-    general, general_problems = parse_generally(text, 3)
-    assert fast_problems == general_problems
-    assert shape(fast) == shape(general)
+    assert_read_as_pyyaml_reads_it(text, 3)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -202,10 +209,7 @@ NOT_FLAT_DOCUMENTS = [
 @pytest.mark.parametrize("text", FLAT_DOCUMENTS + NOT_FLAT_DOCUMENTS)
 def test_flat_front_matter_reads_as_pyyaml_reads_it(text: str) -> None:
     assert (yamlfile._flat_mapping(text, 2) is not None) == (text in FLAT_DOCUMENTS)
-    flat, flat_problems = parse_yaml(text, "f.yaml", 3)
-    general, general_problems = parse_generally(text, 3)
-    assert flat_problems == general_problems
-    assert shape(flat) == shape(general)
+    assert_read_as_pyyaml_reads_it(text, 3)
 
 
 _KEYS = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,6}", fullmatch=True) | st.sampled_from(["on", "No", "NULL", "y"])
@@ -222,10 +226,7 @@ _VALUES = (
 @given(st.lists(st.tuples(_KEYS, st.text(" ", max_size=2), _VALUES, st.booleans()), min_size=1, max_size=5))
 def test_flat_path_equals_pyyaml_on_generated_front_matter(lines: list[tuple[str, str, str, bool]]) -> None:
     text = "".join(f"{key}:{space or ' '}{value}\n" + ("\n" if blank else "") for key, space, value, blank in lines)
-    flat, flat_problems = parse_yaml(text, "f.yaml", 2)
-    general, general_problems = parse_generally(text, 2)
-    assert flat_problems == general_problems
-    assert shape(flat) == shape(general)
+    assert_read_as_pyyaml_reads_it(text, 2)
 
 
 # -- record files written as lists of flat mappings are read without libyaml, alike ---------------
@@ -263,10 +264,7 @@ NOT_RECORD_DOCUMENTS = [
 @pytest.mark.parametrize("text", RECORD_DOCUMENTS + NOT_RECORD_DOCUMENTS)
 def test_flat_records_read_as_pyyaml_reads_them(text: str) -> None:
     assert (yamlfile._flat_records(text, 2) is not None) == (text in RECORD_DOCUMENTS)
-    flat, flat_problems = parse_yaml(text, "f.yaml", 3)
-    general, general_problems = parse_generally(text, 3)
-    assert flat_problems == general_problems
-    assert shape(flat) == shape(general)
+    assert_read_as_pyyaml_reads_it(text, 3)
 
 
 _ITEMS = st.lists(
@@ -297,10 +295,7 @@ def test_flat_records_equal_pyyaml_on_generated_record_files(records: list[list[
         )
         for record in records
     )
-    flat, flat_problems = parse_yaml(text, "f.yaml", 2)
-    general, general_problems = parse_generally(text, 2)
-    assert flat_problems == general_problems
-    assert shape(flat) == shape(general)
+    assert_read_as_pyyaml_reads_it(text, 2)
 
 
 _PLAIN = st.from_regex(r"[A-Za-z0-9](?:[A-Za-z0-9 .,;!?'\"()%_-]{0,20}[A-Za-z0-9.!?)\"'])?", fullmatch=True)
@@ -335,10 +330,7 @@ def test_record_files_of_plain_values_take_the_flat_path_and_read_alike(records:
         "".join(f"{'  ' if n else '- '}{key}: {value}\n" for n, (key, value) in enumerate(r)) for r in records
     )
     assert yamlfile._flat_records(text, 1) is not None
-    flat, flat_problems = parse_yaml(text, "f.yaml", 2)
-    general, general_problems = parse_generally(text, 2)
-    assert flat_problems == general_problems == []
-    assert shape(flat) == shape(general)
+    assert assert_read_as_pyyaml_reads_it(text, 2) == []
 
 
 def test_a_value_read_before_is_not_taken_as_a_list_item_where_it_reads_otherwise() -> None:
