@@ -8,10 +8,14 @@ not drift with the machine, so a change of 1% can be seen in one run.
 Each version (the working tree's or a commit's build.py, factsite/, templates/ and static/,
 byte-compiled first, as pip leaves an installed package) builds the same corpus from the same
 folder path, cold (no output, no cache), with `--no-search`, under `valgrind --tool=callgrind
---trace-children=yes` and PYTHONHASHSEED=0. Every process of the build is counted: the main one,
-the record-file loader, the template compiler and the rendering workers (which pages each worker
-renders varies from run to run, their sum barely: the same code counted twice here agreed within
-0.4%). Needs valgrind (Debian: `apt-get install valgrind`); about a minute per version at 1,000
+--trace-children=yes --dump-before=*fork` and PYTHONHASHSEED=0. Every process of the build is
+counted: the main one, the record-file loader, the template compiler and the rendering workers
+(which pages each worker renders varies from run to run, their sum barely: the same code counted
+twice here agreed within 0.4%). Each process counts its own work only: callgrind gives a forked
+child the counts its parent had at the fork, so the counts are written out (and restarted) just
+before every fork, and a process's parts added up. (Until 2026-11-27 they were not: every child
+counted the main process's start-up and loading again, and a change to those counted once per
+process.) Needs valgrind (Debian: `apt-get install valgrind`); about a minute per version at 1,000
 pages on two cores.
 """
 
@@ -60,18 +64,21 @@ def count(code: Path, project: Path, out: Path) -> list[tuple[str, int]]:
     shutil.copytree(code / "static", project / "static")
     out.mkdir(parents=True)
     command = [
-        "valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out}/callgrind.%p",
-        sys.executable, str(code / "build.py"), "build", "--no-search", "--quiet",
+        "valgrind", "--tool=callgrind", "--trace-children=yes", "--dump-before=*fork",
+        f"--callgrind-out-file={out}/callgrind.%p", sys.executable, str(code / "build.py"), "build", "--no-search",
+        "--quiet",
     ]  # fmt: skip
     environment = {**os.environ, "PYTHONHASHSEED": "0"}
     subprocess.run(command, cwd=project, env=environment, check=True, capture_output=True)
-    counted = []
-    for file in sorted(out.glob("callgrind.*"), key=lambda path: int(path.suffix[1:])):
+    by_process: dict[int, int] = {}
+    for file in out.glob("callgrind.*"):
         text = file.read_text(errors="replace")
         total = re.search(r"^summary: (\d+)", text, re.MULTILINE)
         command_line = re.search(r"^cmd: (.*)$", text, re.MULTILINE)
         if total and command_line and "build.py" in command_line.group(1):
-            counted.append((f"process {len(counted) + 1}", int(total.group(1))))
+            pid = int(file.name.split(".")[1])
+            by_process[pid] = by_process.get(pid, 0) + int(total.group(1))
+    counted = [(f"process {number}", by_process[pid]) for number, pid in enumerate(sorted(by_process), start=1)]
     counted[0] = ("main", counted[0][1])  # the first started is the build itself; the rest it forked
     return counted
 
