@@ -15,6 +15,8 @@ from .urls import Urls
 
 @dataclass(frozen=True, slots=True)
 class DateView:
+    """A date as templates show it (text) and as <time datetime> takes it (iso)."""
+
     text: str
     """'8 December 2021'."""
     iso: str
@@ -23,6 +25,8 @@ class DateView:
 
 @dataclass(frozen=True, slots=True)
 class TopicView:
+    """A timeline topic: its slug (the filter's value) and its label."""
+
     id: str
     label: str
 
@@ -37,6 +41,8 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class SourceView:
+    """A source record, with its date shown and its entry's URL."""
+
     id: str
     title: str
     publisher: str
@@ -49,6 +55,8 @@ class SourceView:
 
 @dataclass(frozen=True, slots=True)
 class ActorRef:
+    """What a link to an actor needs: its name, role and page."""
+
     id: str
     name: str
     role: str
@@ -58,6 +66,8 @@ class ActorRef:
 
 @dataclass(frozen=True, slots=True)
 class QuoteView:
+    """A quote with its speaker and source resolved, as cards and the quotes page show it."""
+
     id: str
     html: Markup
     """The verbatim text, escaped, with '[sic]' marked where the source misprints."""
@@ -73,6 +83,8 @@ class QuoteView:
 
 @dataclass(frozen=True, slots=True)
 class EventView:
+    """A timeline event with its actors, topics, sources and quotes resolved."""
+
     id: str
     start: DateView
     end: DateView | None
@@ -89,6 +101,8 @@ class EventView:
 
 @dataclass(frozen=True, slots=True)
 class ActorView:
+    """An actor's page: the actor, and the quotes, events and members that point to it."""
+
     ref: ActorRef
     summary: str
     aliases: tuple[str, ...]
@@ -101,6 +115,8 @@ class ActorView:
 
 @dataclass(frozen=True, slots=True)
 class TermView:
+    """A glossary entry with its sources resolved."""
+
     id: str
     term: str
     definition: str
@@ -110,6 +126,8 @@ class TermView:
 
 @dataclass(frozen=True, slots=True)
 class Views:
+    """Every view of a site, in reading order and by id (made once per build by build_views)."""
+
     actors: tuple[ActorView, ...]
     actor_by_id: dict[str, ActorView]
     quotes: tuple[QuoteView, ...]
