@@ -83,7 +83,7 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Any, list
     return parse_general(text, shown_as, first_line)
 
 
-_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_STR = "tag:yaml.org,2002:str"
 _INT, _BOOL, _NULL = "tag:yaml.org,2002:int", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"
 _BOOLEANS = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
 
@@ -121,7 +121,7 @@ def _flat_mapping(text: str, offset: int) -> Mapping | None:
         key, value = match.groups()
         if key in key_lines or _key_tag(key) != _STR:
             return None
-        parsed = _flat_list(value) if value[0] == "[" else _plain_scalar(value)
+        parsed = _flat_list(value, {}) if value[0] == "[" else _plain_scalar(value)
         if parsed is _NOT_FLAT:
             return None
         if not key_lines:
@@ -176,7 +176,7 @@ def _flat_records(text: str, offset: int) -> list[Mapping] | None:
 _REMEMBERED_LENGTH = 40
 
 
-def _flat_list(value: str, scalars: dict[str, Any] | None = None) -> Any:
+def _flat_list(value: str, scalars: dict[str, Any]) -> Any:
     """A `[a, b]` list of plain scalars as YAML reads it, or _NOT_FLAT for any other value that
     starts with `[`. `scalars`: items read before, by their text."""
     if value[-1] != "]" or _LIST_SYNTAX.search(value, 1, len(value) - 1):
@@ -189,12 +189,12 @@ def _flat_list(value: str, scalars: dict[str, Any] | None = None) -> Any:
         item = item.strip(" ")
         if not item or item[0] == "?":  # (`?` opens a key there)
             return _NOT_FLAT
-        parsed = scalars.get(item, _NOT_FLAT) if scalars is not None else _NOT_FLAT
+        parsed = scalars.get(item, _NOT_FLAT)
         if parsed is _NOT_FLAT:
             parsed = _plain_scalar(item)
             if parsed is _NOT_FLAT:
                 return _NOT_FLAT
-            if scalars is not None and len(item) <= _REMEMBERED_LENGTH:
+            if len(item) <= _REMEMBERED_LENGTH:
                 scalars[item] = parsed
         items.append(parsed)
     return items

@@ -14,7 +14,9 @@ from typing import Any
 import yaml
 
 from .errors import Problem
-from .yamlfile import _MAP, _SEQ, _STR, MAX_DEPTH, Mapping
+from .yamlfile import MAX_DEPTH, Mapping
+
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 _BaseLoader: type[yaml.SafeLoader]
 try:
