@@ -12,22 +12,15 @@ rendered.
 from __future__ import annotations
 
 import gc
-import queue
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import Problem, SiteError
 from .links import Deferred, LinkChecker, add_links, scan_page
 from .render import PageJob, PageRenderer, Plan, Progress, markdown_problems, template_errors
 from .workers import PARALLEL_MINIMUM, can_fork, fork_pool
 from .write import StagingTree
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
-
 
 CHUNK = 64
 """Pages per unit of work: large enough that handing chunks out costs nothing, small enough to
@@ -132,61 +125,41 @@ def _results(count: int, workers: int, pages: int, meanwhile: Callable[[], None]
 
 
 def _shared_with_workers(count: int, helpers: int, meanwhile: Callable[[], None]) -> Iterator[tuple[int, ChunkResult]]:
-    """Chunks rendered by `helpers` forked workers and by this process, each taking the next one
-    when it is free; this process checks what the workers send between its own chunks.
+    """Chunks rendered by `helpers` forked workers and by this process: each worker has one chunk
+    in hand and one waiting (so it never waits for work), and between its own chunks this process
+    takes what the workers have sent back and hands out the next ones.
 
     This process renders rather than one more worker: a worker copies about 100 MB of the site it
     inherits (Python writes reference counts even where it only reads), which this process holds
     already. Two processes on two cores were as fast either way."""
-    from concurrent.futures import Future
+    next_index = 0
 
-    lock = threading.Lock()
-    next_index = handed = 0
-    finished: queue.SimpleQueue[Future[tuple[int, ChunkResult]]] = queue.SimpleQueue()
-
-    def claim(for_worker: bool) -> int | None:
-        nonlocal next_index, handed
-        with lock:
-            if next_index == count:
-                return None
-            next_index += 1
-            handed += for_worker
-            return next_index - 1
+    def claim() -> int | None:
+        nonlocal next_index
+        if next_index == count:
+            return None
+        next_index += 1
+        return next_index - 1
 
     with fork_pool(helpers) as pool:
 
-        def came_back(future: Future[tuple[int, ChunkResult]]) -> None:  # run by the pool's thread
-            finished.put(future)
-            hand_out()
-
         def hand_out() -> None:
             """Give a worker the next chunk, if any is left."""
-            index = claim(for_worker=True)
-            if index is None:
-                return
-            try:
-                pool.submit(_run_chunk, index).add_done_callback(came_back)
-            except Exception as error:  # a lost worker broke the pool, or the build is stopping
-                failed: Future[tuple[int, ChunkResult]] = Future()
-                failed.set_exception(error)
-                finished.put(failed)
+            index = claim()
+            if index is not None:
+                pool.submit(_run_chunk, index)
 
-        for _ in range(2 * helpers):  # one chunk in hand and one waiting: a worker never waits for work
+        for _ in range(2 * helpers):
             hand_out()
         meanwhile()
-        received = 0
-
-        def from_workers(wait: bool) -> Iterator[tuple[int, ChunkResult]]:
-            nonlocal received
-            while (wait and received < handed) or not finished.empty():
-                future = finished.get()
-                received += 1
-                yield future.result()  # raises what the worker raised, or for a lost worker
-
-        while (index := claim(for_worker=False)) is not None:
+        while (index := claim()) is not None:
             yield _run_chunk(index)
-            yield from from_workers(wait=False)
-        yield from from_workers(wait=True)
+            for task in pool.finished():
+                yield task.result()  # raises what the worker raised
+                hand_out()
+        while finished := pool.next_finished():
+            for task in finished:
+                yield task.result()
 
 
 def _run_chunk(index: int) -> tuple[int, ChunkResult]:

@@ -1,22 +1,31 @@
 """Worker processes, forked: they inherit the loaded site, templates and plan instead of
 receiving them pickled. Where the platform cannot fork, everything runs in one process.
 
-multiprocessing and concurrent.futures are imported only when workers start: together they are
-30 to 40 ms of every start, a tenth of a small site's build, which never forks."""
+The pool is our own, a pair of pipes per worker, and not multiprocessing's or concurrent.futures':
+those keep two threads running in this process (which then compete with the rendering for the
+interpreter, and make forking anything else risky: a thread may hold a lock a child inherits), and
+importing them (with logging and subprocess) took 25 to 30 ms of every parallel build's start."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import signal
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+import struct
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, NoReturn, TypeVar
 
 PARALLEL_MINIMUM = 200
 """Below this many pages to render, starting workers costs more than it saves."""
+
+_T = TypeVar("_T")
+_HEADER = struct.Struct("<Q")
+"""Each message on a pipe: its length, then a pickle."""
+_PIPE_SIZE = 1 << 20
+"""A worker's results wait in its pipe while this process renders: a pipe this big (Linux's
+limit for a user) holds them all, so the worker goes on to its next task instead of waiting."""
 
 
 class WorkerLost(Exception):
@@ -25,43 +34,176 @@ class WorkerLost(Exception):
 
 
 def can_fork(workers: int) -> bool:
-    return workers > 1 and hasattr(os, "fork")  # where multiprocessing offers its "fork" start method
+    return workers > 1 and hasattr(os, "fork")
+
+
+class Task(Generic[_T]):
+    """A call handed to a worker; its result comes back through the worker's pipe."""
+
+    def __init__(self, worker: _Worker) -> None:
+        self._worker = worker
+        self._done = False
+        self._value: Any = None
+        self._failed = False
+
+    def done(self) -> bool:
+        return self._done
+
+    def result(self) -> _T:
+        """The call's result (waiting for it), or what it raised in the worker."""
+        while not self._done:
+            self._worker.receive()
+        if self._failed:
+            raise self._value
+        return self._value  # type: ignore[no-any-return]
+
+    def _settle(self, succeeded: bool, value: Any) -> None:
+        self._done, self._failed, self._value = True, not succeeded, value
+
+
+class _Worker:
+    """One forked process, its pipes (this process's ends) and the tasks it has not answered yet,
+    in the order it takes them."""
+
+    def __init__(self, pid: int, requests: int, results: int) -> None:
+        self.pid, self.requests, self.results = pid, requests, results
+        self.pending: list[Task[Any]] = []
+
+    def send(self, function: Callable[..., Any], args: tuple[Any, ...]) -> Task[Any]:
+        task: Task[Any] = Task(self)
+        try:
+            _write_message(self.requests, (function, args))
+        except OSError:  # its end of the pipe is closed: it died
+            raise WorkerLost(_LOST) from None
+        self.pending.append(task)
+        return task
+
+    def receive(self) -> Task[Any]:
+        """Wait for the next answer and settle its task."""
+        message = _read_message(self.results)
+        if message is None:
+            raise WorkerLost(_LOST)
+        task = self.pending.pop(0)
+        task._settle(*message)
+        return task
+
+
+_LOST = "a worker process stopped unexpectedly (was it killed, perhaps for lack of memory?)"
+
+
+class Pool:
+    """Forked worker processes, each with its own queue of tasks (a pipe): `submit` gives a task
+    to the worker with the fewest waiting. No threads: results are read when asked for
+    (`Task.result`, `finished`, `next_finished`)."""
+
+    def __init__(self, workers: list[_Worker]) -> None:
+        self._workers = workers
+
+    def submit(self, function: Callable[..., _T], *args: Any) -> Task[_T]:
+        worker = min(self._workers, key=lambda w: len(w.pending))
+        return worker.send(function, args)
+
+    def map(self, function: Callable[[Any], _T], items: Iterable[Any], chunksize: int = 1) -> list[_T]:
+        """function(item) for each item, in order, in chunks of `chunksize` items per task."""
+        listed = list(items)
+        chunks = [listed[start : start + chunksize] for start in range(0, len(listed), chunksize)]
+        tasks = [self.submit(_apply_each, function, chunk) for chunk in chunks]
+        return [result for task in tasks for result in task.result()]
+
+    def finished(self) -> list[Task[Any]]:
+        """Tasks whose results have come back since last asked, without waiting for any."""
+        return self._receive(timeout=0)
+
+    def next_finished(self) -> list[Task[Any]]:
+        """Wait until at least one task has finished (none if none is pending); as `finished`."""
+        return self._receive(timeout=None) if any(w.pending for w in self._workers) else []
+
+    def _receive(self, timeout: float | None) -> list[Task[Any]]:
+        import select
+
+        busy = {worker.results: worker for worker in self._workers if worker.pending}
+        settled = []
+        while busy:
+            readable, _, _ = select.select(list(busy), [], [], timeout)
+            if not readable:
+                break
+            for descriptor in readable:
+                worker = busy[descriptor]
+                settled.append(worker.receive())
+                if not worker.pending:
+                    del busy[descriptor]
+            timeout = 0  # then take whatever else is there already
+        return settled
 
 
 @contextlib.contextmanager
-def fork_pool(processes: int) -> Iterator[ProcessPoolExecutor]:
+def fork_pool(processes: int) -> Iterator[Pool]:
     """Forked workers that die with this process, and whose death stops the build (WorkerLost)
-    instead of leaving it waiting for their results (what multiprocessing.Pool does)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    instead of leaving it waiting for their results.
 
-    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker)
+    Ctrl-C is held back while they are forked: they inherit that, and ignore it before letting it
+    through (see _serve), so a Ctrl-C that lands just as a worker starts cannot print its
+    traceback; this process gets it as soon as they are forked."""
+    workers: list[_Worker] = []
     finished = False
     try:
-        _start_workers(pool)
-        yield pool
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            for _ in range(processes):
+                workers.append(_fork_worker(workers))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        yield Pool(workers)
         finished = True
-    except BrokenProcessPool:
-        raise WorkerLost("a worker process stopped unexpectedly (was it killed, perhaps for lack of memory?)") from None
     finally:
-        if not finished:  # an error or an interrupt: the work still queued is of no use
-            for process in list(pool._processes.values()):
-                process.terminate()
-        pool.shutdown(wait=True, cancel_futures=not finished)
+        for worker in workers:
+            if not finished:  # an error or an interrupt: the work still queued is of no use
+                with contextlib.suppress(OSError):
+                    os.kill(worker.pid, signal.SIGKILL)
+            os.close(worker.requests)  # a worker ends when its queue closes
+        for worker in workers:
+            os.close(worker.results)
+            os.waitpid(worker.pid, 0)
 
 
-def _start_workers(pool: ProcessPoolExecutor) -> None:
-    """Fork the workers now (with the fork start method the pool forks them all within its first
-    `submit`), with Ctrl-C held back meanwhile: they inherit that, and ignore it before letting it
-    through (see _start_worker), so a Ctrl-C that lands just as a worker starts cannot print its
-    traceback. This process gets the Ctrl-C as soon as they are forked; it does not wait for the
-    first task to come back (10 to 20 ms: a worker starts on its chunks when it is ready)."""
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+def _fork_worker(siblings: list[_Worker]) -> _Worker:
+    requests_read, requests_write = os.pipe()
+    results_read, results_write = os.pipe()
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the default size
+        import fcntl
+
+        fcntl.fcntl(results_write, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+    pid = os.fork()
+    if pid == 0:
+        # This process's ends of every pipe: a worker holding a sibling's would keep that
+        # sibling's queue open after this process closes it.
+        inherited = [requests_write, results_read] + [fd for w in siblings for fd in (w.requests, w.results)]
+        _serve(requests_read, results_write, inherited)  # never returns
+    os.close(requests_read)
+    os.close(results_write)
+    return _Worker(pid, requests_write, results_read)
+
+
+def _serve(requests: int, results: int, inherited: list[int]) -> NoReturn:
+    """A worker: run each call from the queue and send back its result (or what it raised),
+    until the queue closes; then end without running anything of the build's (os._exit)."""
     try:
-        pool.submit(int)
+        _start_worker()
+        for descriptor in inherited:
+            os.close(descriptor)
+        while (message := _read_message(requests)) is not None:
+            function, args = message
+            try:
+                answer = (True, function(*args))
+            except BaseException as error:  # noqa: BLE001 - sent back, raised by Task.result
+                error.add_note("(in a worker process)\n" + "".join(traceback.format_exception(error)))
+                answer = (False, error)
+            try:
+                _write_message(results, answer)
+            except (pickle.PicklingError, TypeError, AttributeError) as error:
+                _write_message(results, (False, RuntimeError(f"a worker's result could not be sent back: {error}")))
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        os._exit(0)
 
 
 def _start_worker() -> None:
@@ -70,6 +212,37 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     die_with_parent()
+
+
+def _apply_each(function: Callable[[Any], _T], items: list[Any]) -> list[_T]:
+    return [function(item) for item in items]
+
+
+def _write_message(descriptor: int, message: object) -> None:
+    data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_HEADER.pack(len(data)) + data)
+    while view:
+        view = view[os.write(descriptor, view) :]
+
+
+def _read_message(descriptor: int) -> Any:
+    """The next message, or None if the pipe closed (at a message's start or within one)."""
+    header = _read_exactly(descriptor, _HEADER.size)
+    if header is None:
+        return None
+    data = _read_exactly(descriptor, _HEADER.unpack(header)[0])
+    return None if data is None else pickle.loads(data)
+
+
+def _read_exactly(descriptor: int, size: int) -> bytes | None:
+    chunks = []
+    while size:
+        chunk = os.read(descriptor, min(size, _PIPE_SIZE))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
 
 
 _PR_SET_PDEATHSIG = 1

@@ -1,0 +1,101 @@
+"""The fork pool: forked workers fed through pipes, with no threads in the build's process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from factsite.workers import WorkerLost, can_fork, fork_pool
+
+pytestmark = pytest.mark.skipif(not can_fork(2), reason="this platform cannot fork")
+
+
+def _square(number: int) -> int:
+    return number * number
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def _fail(message: str) -> None:
+    raise ValueError(message)
+
+
+def _unsendable() -> object:
+    return lambda: None  # a lambda cannot be pickled
+
+
+def _sleep(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_map_gives_each_result_in_order_from_several_processes() -> None:
+    with fork_pool(3) as pool:
+        assert pool.map(_square, range(100), chunksize=7) == [n * n for n in range(100)]
+        tasks = [pool.submit(_pid) for _ in range(6)]
+        pids = {task.result() for task in tasks}
+    assert len(pids) == 3 and os.getpid() not in pids
+
+
+def test_tasks_go_to_the_worker_with_the_fewest_waiting() -> None:
+    with fork_pool(2) as pool:
+        tasks = [pool.submit(_pid) for _ in range(4)]
+        pids = [task.result() for task in tasks]
+    assert pids[0] == pids[2] != pids[1] == pids[3]
+
+
+def test_what_a_call_raises_in_a_worker_is_raised_by_its_result_with_the_workers_traceback() -> None:
+    with fork_pool(1) as pool:
+        task = pool.submit(_fail, "no such record")
+        with pytest.raises(ValueError, match="no such record") as raised:
+            task.result()
+        assert pool.submit(_square, 3).result() == 9  # the worker goes on
+    notes = "".join(raised.value.__notes__)
+    assert "in a worker process" in notes and "_fail" in notes
+
+
+def test_a_result_that_cannot_be_sent_back_is_an_error_not_a_hang() -> None:
+    with fork_pool(1) as pool, pytest.raises(RuntimeError, match="could not be sent back"):
+        pool.submit(_unsendable).result()
+
+
+def test_finished_does_not_wait_and_next_finished_does() -> None:
+    with fork_pool(1) as pool:
+        assert pool.finished() == [] and pool.next_finished() == []  # nothing pending
+        task = pool.submit(_sleep, 0.3)
+        started = time.monotonic()
+        assert pool.finished() == []
+        assert time.monotonic() - started < 0.2
+        assert pool.next_finished() == [task]
+        assert task.done() and task.result() == 0.3
+
+
+def test_a_worker_that_dies_stops_the_caller_with_worker_lost() -> None:
+    with pytest.raises(WorkerLost, match="stopped unexpectedly"), fork_pool(1) as pool:
+        pool.submit(_die).result()
+
+
+def test_leaving_the_pool_on_an_error_kills_busy_workers_at_once() -> None:
+    started = time.monotonic()
+    with pytest.raises(KeyError), fork_pool(2) as pool:
+        pool.submit(_sleep, 30)
+        pool.submit(_sleep, 30)
+        raise KeyError("the build stopped")
+    assert time.monotonic() - started < 10
+
+
+def test_the_pool_starts_no_thread_in_this_process() -> None:
+    before = threading.active_count()
+    with fork_pool(2) as pool:
+        pool.map(_square, range(10))
+        assert threading.active_count() == before
