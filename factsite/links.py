@@ -16,21 +16,21 @@ from .model import Page
 from .urls import Urls
 
 _LINKING_TAG = re.compile(
-    r"<(?=[aAlLsSiI])(?:[aA]|[lL][iI][nN][kK]|[sS][cC][rR][iI][pP][tT]|[iI][mM][gG]|[iI][fF][rR][aA][mM][eE]|[sS][oO][uU][rR][cC][eE])"
-    r"\s[^>]*>"
+    rb"<(?=[aAlLsSiI])(?:[aA]|[lL][iI][nN][kK]|[sS][cC][rR][iI][pP][tT]|[iI][mM][gG]|[iI][fF][rR][aA][mM][eE]|[sS][oO][uU][rR][cC][eE])"
+    rb"\s[^>]*>"
 )
 """A tag that may link somewhere, in any letter case, spelled out: re.IGNORECASE would cost the
 fast search for '<'. (Searching only in lower case, and in any case only on a page with an
 upper-case tag name, took longer: finding out whether a page has one cost more than the
 difference.) The lookahead turns away most other tags at their first letter: a third faster."""
-_TAG_PARTS = re.compile(r"<(\w+)\s([^>]*)>")
-_ID = re.compile(r'id="([^"]*)"')
+_TAG_PARTS = re.compile(rb"<(\w+)\s([^>]*)>")
+_ID = re.compile(rb'id="([^"]*)"')
 """Preceded by whitespace, checked in Python: a leading \\s would cost the fast literal search
 (four times slower over a page)."""
-_HREF = re.compile(r'(?:^|\s)href="([^"]*)"', re.IGNORECASE)
-_SRC = re.compile(r'(?:^|\s)src="([^"]*)"', re.IGNORECASE)
-_REL = re.compile(r'(?:^|\s)rel="([^"]*)"', re.IGNORECASE)
-_NAME = re.compile(r'(?:^|\s)name="([^"]*)"', re.IGNORECASE)
+_HREF = re.compile(rb'(?:^|\s)href="([^"]*)"', re.IGNORECASE)
+_SRC = re.compile(rb'(?:^|\s)src="([^"]*)"', re.IGNORECASE)
+_REL = re.compile(rb'(?:^|\s)rel="([^"]*)"', re.IGNORECASE)
+_NAME = re.compile(rb'(?:^|\s)name="([^"]*)"', re.IGNORECASE)
 """Attribute names in any case: these read one tag at a time, and each tag once (see _read_tag)."""
 
 
@@ -42,18 +42,20 @@ class PageScan:
     links: tuple[str, ...]
 
 
-def scan_page(html: str) -> PageScan:
-    """Read ids and links from our own output.
+def scan_page(data: bytes) -> PageScan:
+    """Read ids and links from our own output, as written (UTF-8).
 
     Our templates and Markdown renderer always double-quote and escape attribute values, so a
-    regular expression reads them exactly, ten times faster than html.parser. Lines are not
-    counted here: only a broken link needs its line (see html_line), and counting them was a
-    third of the scan.
+    regular expression reads them exactly, ten times faster than html.parser. The bytes are read
+    (they are made for writing anyway), not the text: a page's text holds some character beyond
+    Latin-1 (a curly quote will do), so Python keeps it at two bytes a character or more, and
+    reading that took about a tenth longer. Bytes also follow HTML's rules: whitespace and letter
+    case are ASCII's; and no byte of a multi-byte UTF-8 character is `<`, `>` or `"`. Lines are not
+    counted here: only a broken link needs its line (see html_line); counting them was a third of
+    the scan.
     """
-    ids = {
-        _unescape(found.group(1)) for found in _ID.finditer(html) if html[found.start() - 1 : found.start()].isspace()
-    }
-    tags: list[str] = _LINKING_TAG.findall(html)
+    ids = {_text(found.group(1)) for found in _ID.finditer(data) if data[found.start() - 1 : found.start()].isspace()}
+    tags: list[bytes] = _LINKING_TAG.findall(data)
     known = list(map(_read_tags.get, tags))  # the same tags recur on most pages: one C call
     reads = known if None not in known else [read or _read_tag(tag) for read, tag in zip(known, tags, strict=True)]
     links = []
@@ -67,21 +69,22 @@ def scan_page(html: str) -> PageScan:
 
 def html_line(html: str, link: int) -> int:
     """The line of the page on which its link number `link` (counted as in scan_page) is made."""
-    for tag in _LINKING_TAG.finditer(html):
+    data = html.encode()
+    for tag in _LINKING_TAG.finditer(data):
         if _read_tag(tag.group())[1] is not None:
             if link == 0:
-                return html.count("\n", 0, tag.start()) + 1
+                return data.count(b"\n", 0, tag.start()) + 1
             link -= 1
     return 1
 
 
-_read_tags: dict[str, tuple[str | None, str | None]] = {}
+_read_tags: dict[bytes, tuple[str | None, str | None]] = {}
 """Linking tags already read: the same ones recur on most pages (navigation, record links)."""
 READ_TAGS_KEPT = 16384
 """At most this many are kept (a few MB): the tags most pages share come first."""
 
 
-def _read_tag(tag: str) -> tuple[str | None, str | None]:
+def _read_tag(tag: bytes) -> tuple[str | None, str | None]:
     """(the anchor an <a name> offers, the link the tag makes), each None if it has none."""
     read = _read_tags.get(tag)
     if read is None:
@@ -91,41 +94,43 @@ def _read_tag(tag: str) -> tuple[str | None, str | None]:
     return read
 
 
-def _read_a_tag(tag: str) -> tuple[str | None, str | None] | None:
-    """What _read_attributes makes of an <a> tag without a `name`, read with string methods (a
+def _read_a_tag(tag: bytes) -> tuple[str | None, str | None] | None:
+    """What _read_attributes makes of an <a> tag without a `name`, read with bytes methods (a
     fifth of the time; most tags not yet read are links such as these), or None if unsure.
 
     Its link is the value of the first `href="` (in any case) in the tag, if whitespace precedes
     it: any earlier match of _HREF would be an earlier `href="`, and the value cannot hold `"`."""
-    if tag[1] not in "aA" or not tag[2].isspace() or not tag.isascii():  # (lower() keeps ASCII's length)
+    if tag[1:2] not in (b"a", b"A") or not tag[2:3].isspace():
         return None
-    lowered = tag.lower()
-    if 'name="' in lowered:
+    lowered = tag.lower()  # (ASCII letters only: the same length)
+    if b'name="' in lowered:
         return None
-    start = lowered.find('href="')
+    start = lowered.find(b'href="')
     if start < 0:
         return None, None
-    end = tag.find('"', start + 6)
-    if end < 0 or not tag[start - 1].isspace():
+    end = tag.find(b'"', start + 6)
+    if end < 0 or not tag[start - 1 : start].isspace():
         return None
-    return None, _unescape(tag[start + 6 : end])
+    return None, _text(tag[start + 6 : end])
 
 
-def _read_attributes(name: str, attributes: str) -> tuple[str | None, str | None]:
+def _read_attributes(name: bytes, attributes: bytes) -> tuple[str | None, str | None]:
     name = name.lower()
     anchor = None
-    if name == "a" and (named := _NAME.search(attributes)):
-        anchor = _unescape(named.group(1))
-    target = (_HREF if name in ("a", "link") else _SRC).search(attributes)
+    if name == b"a" and (named := _NAME.search(attributes)):
+        anchor = _text(named.group(1))
+    target = (_HREF if name in (b"a", b"link") else _SRC).search(attributes)
     if target is None:
         return anchor, None
-    if name == "link" and (rel := _REL.search(attributes)) and rel.group(1) in ("canonical", "alternate"):
+    if name == b"link" and (rel := _REL.search(attributes)) and rel.group(1) in (b"canonical", b"alternate"):
         return anchor, None
-    return anchor, _unescape(target.group(1))
+    return anchor, _text(target.group(1))
 
 
-def _unescape(value: str) -> str:
-    return unescape(value) if "&" in value else value
+def _text(value: bytes) -> str:
+    """An attribute's value as text: decoded, character references unescaped."""
+    text = value.decode()
+    return unescape(text) if "&" in text else text
 
 
 Deferred = dict[str, tuple[list[str], list[str], list[int]]]
@@ -238,7 +243,7 @@ class LinkChecker:
             for fragment, output_path, number in zip(fragments, pages, numbers, strict=True):
                 if fragment not in offered:
                     html = page_html(output_path)
-                    href = scan_page(html).links[number]
+                    href = scan_page(html.encode()).links[number]
                     message = f"broken link {href!r}: no element with id '{fragment}' on {where}"
                     problems.append(self._problem(output_path, href, number, message, html))
         return problems
@@ -269,7 +274,7 @@ def check_links(
         if output_path.endswith(".html"):
             data = pages[output_path]
             scan = cache.get(data) if cache is not None else None
-            scans[output_path] = scan if scan is not None else scan_page(data.decode("utf-8"))
+            scans[output_path] = scan if scan is not None else scan_page(data)
     if cache is not None:
         cache.clear()
         cache.update((pages[path], scan) for path, scan in scans.items())

@@ -185,9 +185,10 @@ def _run_job(work: _Work, job: PageJob, result: ChunkResult) -> None:
         body = work.renderer.markdown(job.markdown)
         result.problems += markdown_problems(job.markdown, body)
     html = work.renderer.page(job, body)
+    data = html.encode("utf-8")
     if work.staging is not None:
-        work.staging.write(job.output_path, html.encode("utf-8"))
+        work.staging.write(job.output_path, data)
         result.written.append(job.output_path)
-    scan = scan_page(html)
+    scan = scan_page(data)
     result.ids[job.output_path] = scan.ids
     result.problems += work.checker.check_page(job.output_path, scan, html, result.deferred)

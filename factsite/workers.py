@@ -13,7 +13,6 @@ import os
 import pickle
 import signal
 import struct
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, NoReturn, TypeVar
 
@@ -196,6 +195,8 @@ def _serve(requests: int, results: int, inherited: list[int]) -> NoReturn:
             try:
                 answer = (True, function(*args))
             except BaseException as error:  # noqa: BLE001 - sent back, raised by Task.result
+                import traceback
+
                 error.add_note("(in a worker process)\n" + "".join(traceback.format_exception(error)))
                 answer = (False, error)
             try:

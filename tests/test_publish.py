@@ -17,6 +17,7 @@ import pytest
 
 from factsite.build import BuildOptions, build_site
 from factsite.cli import main
+from factsite.links import scan_page
 from factsite.load import load_site
 
 from browser import serve_folder
@@ -49,6 +50,10 @@ class _Links(HTMLParser):
         super().__init__()
         self.links: list[str] = []
         self.ids: set[str] = set()
+        self.named: set[str] = set()
+        """Anchors of `<a name>`."""
+        self.checked: list[str] = []
+        """The links the build's link checker checks: not a canonical or alternate <link>."""
         self.jsonld: list[str] = []
         self._in_jsonld = False
 
@@ -56,9 +61,15 @@ class _Links(HTMLParser):
         values = dict(attrs)
         if values.get("id"):
             self.ids.add(str(values["id"]))
+        if tag == "a" and values.get("name"):
+            self.named.add(str(values["name"]))
         for name in ("href", "src"):
             if values.get(name) and not (tag == "link" and values.get("rel") == "canonical"):
                 self.links.append(str(values[name]))
+        target = values.get("href" if tag in ("a", "link") else "src")
+        feed_or_canonical = tag == "link" and values.get("rel") in ("canonical", "alternate")
+        if tag in ("a", "link", "script", "img", "iframe", "source") and target is not None and not feed_or_canonical:
+            self.checked.append(target)
         self._in_jsonld = tag == "script" and values.get("type") == "application/ld+json"
 
     def handle_data(self, data: str) -> None:
@@ -99,6 +110,17 @@ def test_every_link_asset_and_anchor_resolves_under_the_project_path(published: 
                 broken.append((page.name, link, "no such anchor"))
     assert broken == []
     assert len(checked) > 40
+
+
+def test_the_link_checker_reads_every_page_as_html_parser_does(published: Path) -> None:
+    """links.scan_page reads our output's bytes with regular expressions, for speed: it must find
+    what a real HTML parser finds (a canonical or alternate <link> is not a link it checks)."""
+    for page in sorted(published.rglob("*.html")):
+        data = page.read_bytes()
+        parsed = parse(data.decode())
+        scan = scan_page(data)
+        assert scan.ids == parsed.ids | parsed.named, page
+        assert list(scan.links) == parsed.checked, page
 
 
 def test_the_404_page_works_from_any_depth(published: Path) -> None:
