@@ -135,6 +135,38 @@ class Pool:
         return settled
 
 
+class SharedCounter:
+    """The numbers 0 to count - 1, taken in order by whichever process is free first (this one
+    and workers forked while it is open): a pipe holding them all, closed for writing, so a
+    process reads the next number (a read this small is atomic) or, once all are taken, nothing.
+    Handing out work this way, no process waits for another to hand it some."""
+
+    _NUMBER = struct.Struct("<I")
+
+    def __init__(self, count: int) -> None:
+        reader, writer = os.pipe()
+        try:
+            data = b"".join(self._NUMBER.pack(number) for number in range(count))
+            if len(data) > 65536:  # more than a pipe holds by default: ask for room
+                import fcntl
+
+                fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, len(data))
+            os.write(writer, data)
+        except BaseException:
+            os.close(reader)
+            raise
+        finally:
+            os.close(writer)
+        self._reader = reader
+
+    def take(self) -> int | None:
+        data = os.read(self._reader, self._NUMBER.size)
+        return self._NUMBER.unpack(data)[0] if data else None
+
+    def close(self) -> None:
+        os.close(self._reader)
+
+
 @contextlib.contextmanager
 def fork_pool(processes: int) -> Iterator[Pool]:
     """Forked workers that die with this process, and whose death stops the build (WorkerLost)

@@ -9,9 +9,22 @@ import time
 
 import pytest
 
-from factsite.workers import WorkerLost, can_fork, fork_pool
+from factsite.stream import CHUNK, SMALLEST_CHUNK, chunked
+from factsite.workers import SharedCounter, WorkerLost, can_fork, fork_pool
 
 pytestmark = pytest.mark.skipif(not can_fork(2), reason="this platform cannot fork")
+
+
+_shared: SharedCounter | None = None
+
+
+def _take_all() -> list[int]:
+    assert _shared is not None
+    taken = []
+    while (number := _shared.take()) is not None:
+        taken.append(number)
+        time.sleep(0.0005)  # the others take some meanwhile
+    return taken
 
 
 def _square(number: int) -> int:
@@ -99,3 +112,31 @@ def test_the_pool_starts_no_thread_in_this_process() -> None:
     with fork_pool(2) as pool:
         pool.map(_square, range(10))
         assert threading.active_count() == before
+
+
+def test_every_number_of_a_shared_counter_is_taken_once_by_whichever_process_is_free() -> None:
+    global _shared
+    _shared = SharedCounter(20_000)  # more than a pipe holds by default
+    try:
+        with fork_pool(2) as pool:
+            tasks = [pool.submit(_take_all) for _ in range(2)]
+            here = _take_all()
+            there = [task.result() for task in tasks]
+    finally:
+        _shared.close()
+        _shared = None
+    assert sorted(here + there[0] + there[1]) == list(range(20_000))
+    assert here and there[0] and there[1]
+    assert all(numbers == sorted(numbers) for numbers in (here, *there))
+
+
+@pytest.mark.parametrize(("jobs", "processes"), [(2107, 2), (21_000, 4), (300, 1), (5, 2), (0, 2)])
+def test_chunks_cover_the_jobs_in_order_and_shrink_towards_the_end(jobs: int, processes: int) -> None:
+    chunks = chunked(list(range(jobs)), processes)  # type: ignore[arg-type]
+    assert [job for chunk in chunks for job in chunk] == list(range(jobs))
+    sizes = [len(chunk) for chunk in chunks]
+    assert all(size <= CHUNK for size in sizes)
+    assert all(size >= SMALLEST_CHUNK for size in sizes[:-1])
+    assert sizes == sorted(sizes, reverse=True)
+    if jobs > 1000:
+        assert sizes[0] == CHUNK and sum(sizes[-processes:]) <= 2 * SMALLEST_CHUNK * processes
