@@ -31,6 +31,9 @@ class Mapping(dict[str, Any]):
         return self.key_lines.get(key, self.line)
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
 def read_text(path: Path | str, shown_as: str) -> tuple[str | None, list[Problem]]:
     """Read a UTF-8 file (a BOM is allowed, CRLF becomes LF), or say why it cannot be read."""
     text, problems, _ = read_text_and_status(path, shown_as)
@@ -64,8 +67,10 @@ def read_text_and_status(path: Path | str, shown_as: str) -> tuple[str | None, l
         return None, [Problem(shown_as, 1, f"cannot read file: {error.strerror}")], None
     finally:
         os.close(descriptor)
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")  # (the "utf-8-sig" codec is Python code: three times slower)
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         return None, [Problem(shown_as, line, "file is not valid UTF-8 text; save it as UTF-8")], None
