@@ -4,9 +4,12 @@ of generated documents, and is just as safe."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factsite import fastmarkdown, pulldown
 from factsite.assets import collect_assets
@@ -237,3 +240,16 @@ def test_unknown_references_fall_back_for_exact_error_lines() -> None:
     md = make_markdown(allow_raw_html=False)
     result = render_markdown(md, "Intro.\n\nSee [x](actor:nobody).\n", FakeSite(), accelerate=True)
     assert result.problems == [(3, "link to unknown actor 'nobody' (actor:nobody); check the id in the actor list")]
+
+
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)((?:[^\n]*?(?<!`)\1(?!`))?)")
+"""The definition: a maximal run of backticks and, if it has one, its closing run (as long, and
+maximal) on the same line."""
+
+
+@given(st.text(alphabet="`` a\nb", max_size=24))
+@settings(max_examples=3000)
+def test_code_spans_are_found_on_their_lines_as_defined(text: str) -> None:
+    """pulldown.code_spans_on_their_lines searches with str.find (quick); it must agree with the
+    regular expression that defines it."""
+    assert pulldown.code_spans_on_their_lines(text) == all(span.group(2) for span in _CODE_SPAN.finditer(text))
