@@ -30,8 +30,6 @@ def _may_read_alike(text: str) -> bool:
 
 
 _ENTITY = re.compile(r"&[#0-9A-Za-z]+;")
-_TILDES_NOT_TWO = re.compile(r"(?<!~)(?:~|~~~+)(?!~)")
-"""pulldown-cmark strikes text through between single tildes too; `~~~` may open a fence."""
 _TABLE_ROWS = re.compile(r"(?: {0,3}\|[^\n]*[^|\s][^\n]*\n)+")
 _QUOTE_MARKERS = re.compile(r"(?: {0,3}> ?)*")
 _LIST_MARKER = re.compile(r"([-+*]|[0-9]{1,9}[.)])( +)")
@@ -51,7 +49,7 @@ def render(text: str) -> str | None:
     images = "!" in text and "![" in text
     if "&" in text and _ENTITY.search(text):
         return None
-    if tildes and _TILDES_NOT_TWO.search(text):
+    if tildes and _tildes_not_two(text):
         return None
     if "`" in text and not code_spans_on_their_lines(text):
         return None
@@ -77,6 +75,18 @@ def render(text: str) -> str | None:
     return empty_quotes(html) if quotes else html
 
 
+def _tildes_not_two(text: str) -> bool:
+    """Whether a run of tildes is not two long: pulldown-cmark strikes text through between
+    single tildes too, and `~~~` may open a fence. (Searched with str.find: see
+    code_spans_on_their_lines.)"""
+    position = 0
+    while (start := text.find("~", position)) >= 0:
+        position = _end_of_run(text, start, "~")
+        if position - start != 2:
+            return True
+    return False
+
+
 def code_spans_on_their_lines(text: str) -> bool:
     """False where a code span may go on over a line break (or a fence opens): where a run of
     backticks has no run of as many after it on its line. (Searched with str.find: a regular
@@ -98,10 +108,10 @@ def code_spans_on_their_lines(text: str) -> bool:
     return True
 
 
-def _end_of_run(text: str, start: int) -> int:
-    """Where the run of backticks starting at `start` ends."""
+def _end_of_run(text: str, start: int, character: str = "`") -> int:
+    """Where the run of backticks (or `character`) starting at `start` ends."""
     end = start + 1
-    while end < len(text) and text[end] == "`":
+    while end < len(text) and text[end] == character:
         end += 1
     return end
 

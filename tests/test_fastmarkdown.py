@@ -253,3 +253,9 @@ def test_code_spans_are_found_on_their_lines_as_defined(text: str) -> None:
     """pulldown.code_spans_on_their_lines searches with str.find (quick); it must agree with the
     regular expression that defines it."""
     assert pulldown.code_spans_on_their_lines(text) == all(span.group(2) for span in _CODE_SPAN.finditer(text))
+
+
+@given(st.text(alphabet="~~ a\n", max_size=24))
+@settings(max_examples=2000)
+def test_runs_of_tildes_other_than_two_are_found_as_defined(text: str) -> None:
+    assert pulldown._tildes_not_two(text) == bool(re.search(r"(?<!~)(?:~|~~~+)(?!~)", text))
