@@ -41,23 +41,20 @@ class Task(Generic[_T]):
 
     def __init__(self, worker: _Worker) -> None:
         self._worker = worker
-        self._done = False
-        self._value: Any = None
-        self._failed = False
+        self._answer: bytes | None = None
+        """The worker's answer as it came (unpickled when asked for: see Pool.finished)."""
 
     def done(self) -> bool:
-        return self._done
+        return self._answer is not None
 
     def result(self) -> _T:
         """The call's result (waiting for it), or what it raised in the worker."""
-        while not self._done:
+        while self._answer is None:
             self._worker.receive()
-        if self._failed:
-            raise self._value
-        return self._value  # type: ignore[no-any-return]
-
-    def _settle(self, succeeded: bool, value: Any) -> None:
-        self._done, self._failed, self._value = True, not succeeded, value
+        succeeded, value = pickle.loads(self._answer)
+        if not succeeded:
+            raise value
+        return value  # type: ignore[no-any-return]
 
 
 class _Worker:
@@ -78,12 +75,12 @@ class _Worker:
         return task
 
     def receive(self) -> Task[Any]:
-        """Wait for the next answer and settle its task."""
-        message = _read_message(self.results)
-        if message is None:
+        """Wait for the next answer and give it to its task."""
+        answer = _read_bytes(self.results)
+        if answer is None:
             raise WorkerLost(_LOST)
         task = self.pending.pop(0)
-        task._settle(*message)
+        task._answer = answer
         return task
 
 
@@ -110,7 +107,11 @@ class Pool:
         return [result for task in tasks for result in task.result()]
 
     def finished(self) -> list[Task[Any]]:
-        """Tasks whose results have come back since last asked, without waiting for any."""
+        """Tasks whose results have come back since last asked, without waiting for any.
+
+        A worker whose results are not taken from its pipe waits once the pipe is full (a
+        result can be bigger than a pipe holds): a process busy with other work calls this now
+        and then, which takes them as they are (unpickling them is left for Task.result)."""
         return self._receive(timeout=0)
 
     def next_finished(self) -> list[Task[Any]]:
@@ -260,11 +261,14 @@ def _write_message(descriptor: int, message: object) -> None:
 
 def _read_message(descriptor: int) -> Any:
     """The next message, or None if the pipe closed (at a message's start or within one)."""
-    header = _read_exactly(descriptor, _HEADER.size)
-    if header is None:
-        return None
-    data = _read_exactly(descriptor, _HEADER.unpack(header)[0])
+    data = _read_bytes(descriptor)
     return None if data is None else pickle.loads(data)
+
+
+def _read_bytes(descriptor: int) -> bytes | None:
+    """The next message, pickled, or None if the pipe closed."""
+    header = _read_exactly(descriptor, _HEADER.size)
+    return None if header is None else _read_exactly(descriptor, _HEADER.unpack(header)[0])
 
 
 def _read_exactly(descriptor: int, size: int) -> bytes | None:

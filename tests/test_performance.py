@@ -459,9 +459,9 @@ import sys
 sys.path.insert(0, {str(REPO)!r})
 from factsite import load
 read_pages = load._Loader.load_pages
-def load_pages(self):
+def load_pages(self, *args, **kwargs):
     print("jinja2" in sys.modules, "factsite.render" in sys.modules)
-    return read_pages(self)
+    return read_pages(self, *args, **kwargs)
 load._Loader.load_pages = load_pages
 from factsite.cli import main
 main(["build", "--no-search", "--quiet",

@@ -140,3 +140,23 @@ def test_chunks_cover_the_jobs_in_order_and_shrink_towards_the_end(jobs: int, pr
     assert sizes == sorted(sizes, reverse=True)
     if jobs > 1000:
         assert sizes[0] == CHUNK and sum(sizes[-processes:]) <= 2 * SMALLEST_CHUNK * processes
+
+
+def _big() -> bytes:
+    return b"x" * (3 << 20)  # more than a pipe holds
+
+
+def _now() -> float:
+    return time.monotonic()
+
+
+def test_taking_finished_results_now_and_then_keeps_a_worker_with_a_big_result_going() -> None:
+    with fork_pool(1) as pool:
+        big, after = pool.submit(_big), pool.submit(_now)
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline:  # busy with other work, taking results now and then
+            pool.finished()
+            time.sleep(0.002)
+        asked = time.monotonic()
+        assert len(big.result()) == 3 << 20
+        assert after.result() < asked  # the worker went on to its next task meanwhile
