@@ -23,8 +23,9 @@ _T = TypeVar("_T")
 _HEADER = struct.Struct("<Q")
 """Each message on a pipe: its length, then a pickle."""
 _PIPE_SIZE = 1 << 20
-"""A worker's results wait in its pipe while this process renders: a pipe this big (Linux's
-limit for a user) holds them all, so the worker goes on to its next task instead of waiting."""
+"""A worker's results wait in its pipe until this process takes them: a pipe this big (Linux's
+limit for a user) holds a chunk's, so the worker goes on to its next task meanwhile (a bigger
+result waits to be taken: see Pool.finished)."""
 
 
 class WorkerLost(Exception):
@@ -42,7 +43,8 @@ class Task(Generic[_T]):
     def __init__(self, worker: _Worker) -> None:
         self._worker = worker
         self._answer: bytes | None = None
-        """The worker's answer as it came (unpickled when asked for: see Pool.finished)."""
+        """The worker's answer as it came (unpickled when first asked for: see Pool.finished)."""
+        self._outcome: tuple[bool, Any] | None = None
 
     def done(self) -> bool:
         return self._answer is not None
@@ -51,7 +53,9 @@ class Task(Generic[_T]):
         """The call's result (waiting for it), or what it raised in the worker."""
         while self._answer is None:
             self._worker.receive()
-        succeeded, value = pickle.loads(self._answer)
+        if self._outcome is None:
+            self._outcome = pickle.loads(self._answer)
+        succeeded, value = self._outcome
         if not succeeded:
             raise value
         return value  # type: ignore[no-any-return]
