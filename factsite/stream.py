@@ -26,6 +26,9 @@ CHUNK = 64
 """Pages per unit of work at most: large enough that handing chunks out costs nothing, small
 enough to balance the load (a timeline page can take as long as a hundred article pages)."""
 SMALLEST_CHUNK = 4
+MOST_CHUNKS = 8192
+"""Chunks are made bigger than CHUNK for a site with more pages than this many chunks of it hold
+(half a million): the chunks' numbers must fit in a pipe (see workers.SharedCounter)."""
 
 
 @dataclass
@@ -113,10 +116,11 @@ def chunked(jobs: list[PageJob], processes: int) -> list[list[PageJob]]:
     left per process, down to SMALLEST_CHUNK), so the processes finish together: with chunks of
     64 to the end, the main process of a 1k build waited 40 to 90 ms for the last chunks a worker
     had in hand (and the worker as long for the main process's last)."""
+    largest = max(CHUNK, len(jobs) // MOST_CHUNKS)
     chunks = []
     start = 0
     while start < len(jobs):
-        size = max(SMALLEST_CHUNK, min(CHUNK, (len(jobs) - start) // (4 * processes)))
+        size = max(SMALLEST_CHUNK, min(largest, (len(jobs) - start) // (4 * processes)))
         chunks.append(jobs[start : start + size])
         start += size
     return chunks

@@ -144,7 +144,8 @@ class SharedCounter:
     """The numbers 0 to count - 1, taken in order by whichever process is free first (this one
     and workers forked while it is open): a pipe holding them all, closed for writing, so a
     process reads the next number (a read this small is atomic) or, once all are taken, nothing.
-    Handing out work this way, no process waits for another to hand it some."""
+    Handing out work this way, no process waits for another to hand it some. (A pipe holds 16,384
+    numbers; Linux makes room for up to 262,144.)"""
 
     _NUMBER = struct.Struct("<I")
 

@@ -130,16 +130,17 @@ def test_every_number_of_a_shared_counter_is_taken_once_by_whichever_process_is_
     assert all(numbers == sorted(numbers) for numbers in (here, *there))
 
 
-@pytest.mark.parametrize(("jobs", "processes"), [(2107, 2), (21_000, 4), (300, 1), (5, 2), (0, 2)])
+@pytest.mark.parametrize(("jobs", "processes"), [(2107, 2), (21_000, 4), (300, 1), (5, 2), (0, 2), (2_000_000, 2)])
 def test_chunks_cover_the_jobs_in_order_and_shrink_towards_the_end(jobs: int, processes: int) -> None:
     chunks = chunked(list(range(jobs)), processes)  # type: ignore[arg-type]
     assert [job for chunk in chunks for job in chunk] == list(range(jobs))
     sizes = [len(chunk) for chunk in chunks]
-    assert all(size <= CHUNK for size in sizes)
+    assert all(size <= max(CHUNK, jobs // 8192) for size in sizes)
     assert all(size >= SMALLEST_CHUNK for size in sizes[:-1])
     assert sizes == sorted(sizes, reverse=True)
-    if jobs > 1000:
+    if 1000 < jobs < 100_000:
         assert sizes[0] == CHUNK and sum(sizes[-processes:]) <= 2 * SMALLEST_CHUNK * processes
+    assert len(chunks) <= 16_384  # what a pipe holds (the chunks' numbers: workers.SharedCounter)
 
 
 def _big() -> bytes:
