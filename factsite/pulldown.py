@@ -180,7 +180,7 @@ def _lazy_lines_read_alike(text: str) -> bool:
     last blank one, one of which has its text further right (in a list item with a wide marker,
     such as `10.  * a`): markdown-it ends the list there and makes the line code, pulldown-cmark
     (as CommonMark says) takes it as the paragraph's lazy line."""
-    if "    " not in text:  # (one search instead of three: see render)
+    if "    " not in text:  # (every such line holds four spaces: one search instead of three)
         return True
     columns: list[int] = []
     """The text columns of the lines since the last blank one."""
