@@ -259,3 +259,12 @@ def test_code_spans_are_found_on_their_lines_as_defined(text: str) -> None:
 @settings(max_examples=2000)
 def test_runs_of_tildes_other_than_two_are_found_as_defined(text: str) -> None:
     assert pulldown._tildes_not_two(text) == bool(re.search(r"(?<!~)(?:~|~~~+)(?!~)", text))
+
+
+def test_the_slug_rule_drops_what_the_anchors_plugins_rule_drops() -> None:
+    """fastmarkdown's pattern leaves out the plugin's explicit U+4E00-U+9FFF range (costly to
+    compile): every character of it is a word character already."""
+    assert all(re.fullmatch(r"\w", chr(code)) for code in range(0x4E00, 0xA000))
+    plugin = re.compile(r"[^\w\u4e00-\u9fff\- ]")
+    sample = "".join(chr(code) for code in range(0, 0x30000, 7))
+    assert fastmarkdown._NOT_IN_SLUG.sub("", sample) == plugin.sub("", sample)
