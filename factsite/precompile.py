@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
 
-from .workers import can_fork, die_with_parent
+from .workers import can_fork, fork_child
 
 Compiled = Callable[[], dict[str, bytes]]
 """Waits for the compiled templates (empty if they could not be had)."""
@@ -40,13 +40,9 @@ def templates_compiled_meanwhile(
         yield dict
         return
     reader, writer = os.pipe()
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # as workers.fork_pool does
-    try:
-        helper = os.fork()
-        if helper == 0:
-            _help(templates_dir, compiled_dir, reader, writer)  # never returns
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    helper = fork_child()
+    if helper == 0:
+        _help(templates_dir, compiled_dir, reader, writer)  # never returns
     os.close(writer)
     received: list[dict[str, bytes]] = []
 
@@ -73,9 +69,6 @@ def templates_compiled_meanwhile(
 def _help(templates_dir: Path, compiled_dir: Path | None, reader: int, writer: int) -> NoReturn:
     """The forked helper: compile, send, and end without running anything of the build's."""
     try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the build's main process handles Ctrl-C
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-        die_with_parent()
         os.close(reader)
         from .render import compile_every_template  # (Jinja: this process imports it meanwhile too)
 

@@ -178,18 +178,12 @@ def fork_pool(processes: int) -> Iterator[Pool]:
     """Forked workers that die with this process, and whose death stops the build (WorkerLost)
     instead of leaving it waiting for their results.
 
-    Ctrl-C is held back while they are forked: they inherit that, and ignore it before letting it
-    through (see _serve), so a Ctrl-C that lands just as a worker starts cannot print its
-    traceback; this process gets it as soon as they are forked."""
+    They are forked with fork_child (Ctrl-C left to this process)."""
     workers: list[_Worker] = []
     finished = False
     try:
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            for _ in range(processes):
-                workers.append(_fork_worker(workers))
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        for _ in range(processes):
+            workers.append(_fork_worker(workers))
         yield Pool(workers)
         finished = True
     finally:
@@ -210,7 +204,7 @@ def _fork_worker(siblings: list[_Worker]) -> _Worker:
         import fcntl
 
         fcntl.fcntl(results_write, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
-    pid = os.fork()
+    pid = fork_child()
     if pid == 0:
         # This process's ends of every pipe: a worker holding a sibling's would keep that
         # sibling's queue open after this process closes it.
@@ -225,7 +219,6 @@ def _serve(requests: int, results: int, inherited: list[int]) -> NoReturn:
     """A worker: run each call from the queue and send back its result (or what it raised),
     until the queue closes; then end without running anything of the build's (os._exit)."""
     try:
-        _start_worker()
         for descriptor in inherited:
             os.close(descriptor)
         while (message := _read_message(requests)) is not None:
@@ -245,9 +238,30 @@ def _serve(requests: int, results: int, inherited: list[int]) -> NoReturn:
         os._exit(0)
 
 
+def fork_child() -> int:
+    """os.fork for a child process (a worker, the template compiler) that dies with this one and
+    leaves Ctrl-C to it: its pid here, 0 in the child.
+
+    Ctrl-C reaches every process in the terminal's group; the build's main process stops its
+    children itself. So Ctrl-C is held back while forking: the child inherits that, and ignores it
+    before letting it through (see _start_worker), so a Ctrl-C that lands just as a child starts
+    cannot print its traceback; this process gets it as soon as the child is forked."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _start_worker()
+            except BaseException:  # noqa: BLE001 - never run the build's code in the child
+                os._exit(1)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    return pid
+
+
 def _start_worker() -> None:
-    """Ctrl-C reaches every process in the terminal's group. The build's main process stops its
-    workers itself, so they ignore it instead of each printing a traceback."""
+    """In a forked child: ignore Ctrl-C (the main process stops its children), and die with the
+    main process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     die_with_parent()
