@@ -70,7 +70,7 @@ def _help(templates_dir: Path, compiled_dir: Path | None, reader: int, writer: i
     """The forked helper: compile, send, and end without running anything of the build's."""
     try:
         os.close(reader)
-        from .render import compile_every_template  # (Jinja: this process imports it meanwhile too)
+        from .templates import compile_every_template  # (Jinja only: this process imports it meanwhile too)
 
         data = pickle.dumps(compile_every_template(templates_dir, compiled_dir), pickle.HIGHEST_PROTOCOL)
         with open(writer, "wb") as pipe:

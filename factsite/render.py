@@ -5,9 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import os
-import sys
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +31,7 @@ from .markdown import (
     render_markdown,
 )
 from .model import Event, Page, PartialDate, Site
+from .templates import CompiledElsewhere, bare_environment, kept_compiled
 from .urls import Urls, output_file
 from .views import (
     ActorView,
@@ -116,130 +115,6 @@ class _SiteResolver(Resolver):
         return (self.templates_state, repr(self._embedded(kind, record_id)))
 
 
-def escape_output(value: Any) -> str:
-    """What `markupsafe.escape` makes of a value, as a plain string.
-
-    A template's `{{ value }}` is escaped and joined with the rest of its output at once, so
-    wrapping each escaped value in `Markup` (two Python calls in MarkupSafe 3) buys nothing; it
-    was a tenth of rendering a page. (A captured block, a macro's result or a rendered template is
-    still marked safe by Jinja as a whole.)"""
-    if type(value) is str:
-        return _escape_text(value)
-    if hasattr(value, "__html__"):
-        html = value.__html__()
-        return html if isinstance(html, str) else str(html)
-    return _escape_text(str(value))
-
-
-def _escape_replacing(text: str) -> str:
-    """MarkupSafe's escaping, where its C function is missing."""
-    for character, entity in _ENTITIES:
-        text = text.replace(character, entity)
-    return text
-
-
-_ENTITIES = (("&", "&amp;"), (">", "&gt;"), ("<", "&lt;"), ("'", "&#39;"), ('"', "&#34;"))
-
-
-try:
-    from markupsafe._speedups import _escape_inner as _escape_text  # MarkupSafe 3's own, in C
-except ImportError:  # pragma: no cover - MarkupSafe before 3, or without its C speedups
-    _escape_text = _escape_replacing
-
-
-class _Template(jinja2.Template):
-    """A compiled template whose `{{ value }}` outputs use `escape_output`."""
-
-    @classmethod
-    def _from_namespace(cls, environment: Any, namespace: Any, globals: Any) -> Any:  # noqa: A002
-        # The compiled module imported `escape` from jinja2.runtime; its output code looks it up
-        # here, in the module's namespace (tests/test_golden.py checks the bytes are unchanged).
-        namespace["escape"] = escape_output
-        return super()._from_namespace(environment, namespace, globals)
-
-
-class _Environment(jinja2.Environment):
-    """Jinja's environment, with each template's globals in one plain dict.
-
-    Jinja layers a template's globals over the environment's in a ChainMap, and every render
-    copies them into the new context key by key in Python (and takes their keys again): 10 to
-    20 µs a render, about 3% of a build's CPU. Ours are all set before any template is loaded
-    (`make_environment`), so a copy made when a template loads is the same map."""
-
-    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
-        return {**self.globals, **(d or {})}
-
-
-class CompiledTemplates(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept from one build to the next: compiling ours takes about 130 ms, a
-    third of a small site's build. Jinja recompiles a template whose source changed; the folder is
-    named after everything else that shapes the compiled code (Jinja, Python, our settings). A
-    cache that cannot be read or written is simply not used."""
-
-    def __init__(self, folder: Path, settings: object) -> None:
-        compiler = os.stat(jinja2.compiler.__file__)  # a reinstalled Jinja has new files, whatever its version says
-        jinja = (getattr(jinja2, "__version__", ""), compiler.st_size, compiler.st_mtime_ns)
-        key = repr((jinja, sys.version_info[:2], settings))
-        super().__init__(str(folder / hashlib.sha256(key.encode()).hexdigest()[:16]))
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # unreadable or damaged: compile afresh (and replace it)
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
-            os.makedirs(self.directory, exist_ok=True)
-            super().dump_bytecode(bucket)
-
-
-class CompiledElsewhere(jinja2.BytecodeCache):
-    """Templates compiled in another process, as Jinja's bytecode cache stores them (bucket key
-    -> bytes), each used only if its source is unchanged (Jinja compares checksums), and passed
-    on to the kept compiled templates for the next build."""
-
-    def __init__(self, compiled: dict[str, bytes], kept: jinja2.BytecodeCache | None) -> None:
-        self.compiled, self.kept = compiled, kept
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        data = self.compiled.get(bucket.key)
-        if data is not None:
-            bucket.bytecode_from_string(data)
-            if bucket.code is not None:
-                if self.kept is not None:
-                    self.kept.dump_bytecode(bucket)
-                return
-        if self.kept is not None:
-            self.kept.load_bytecode(bucket)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if self.kept is not None:
-            self.kept.dump_bytecode(bucket)
-
-
-def compile_every_template(templates_dir: Path, compiled_dir: Path | None) -> dict[str, bytes]:
-    """Every .html template in the folder compiled, unless kept compiled in `compiled_dir` already:
-    bucket key -> bytes, as Jinja's bytecode cache stores them (see CompiledElsewhere). One with
-    a mistake is left out (the build reports it if it uses it)."""
-    compiled: dict[str, bytes] = {}
-    kept = _kept_compiled(compiled_dir)
-
-    class Captured(jinja2.BytecodeCache):
-        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            if kept is not None:  # found there, the build will find it too
-                kept.load_bytecode(bucket)
-
-        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-            compiled[bucket.key] = bucket.bytecode_to_string()
-
-    env = bare_environment(templates_dir, auto_reload=False, bytecode_cache=Captured())
-    for name in env.list_templates(extensions=["html"]):  # not whatever else the folder holds
-        with contextlib.suppress(Exception):
-            env.get_template(name)
-    return compiled
-
-
 def make_environment(
     templates_dir: Path, urls: Urls, assets: Assets, auto_reload: bool = True, compiled_dir: Path | None = None
 ) -> jinja2.Environment:
@@ -248,7 +123,7 @@ def make_environment(
     `auto_reload` re-checks each template file on every use: only a repeated build needs that.
     With `compiled_dir`, compiled templates are kept there for the next build.
     """
-    env = bare_environment(templates_dir, auto_reload, _kept_compiled(compiled_dir))
+    env = bare_environment(templates_dir, auto_reload, kept_compiled(compiled_dir))
 
     def asset(name: str) -> str:
         if name not in assets.output_path_of:
@@ -256,29 +131,6 @@ def make_environment(
         return urls.url(assets.output_path_of[name])
 
     env.globals.update(url=urls.url, absolute_url=urls.absolute, asset=asset)
-    return env
-
-
-_SETTINGS = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
-"""What shapes a template's compiled code, besides its source."""
-
-
-def _kept_compiled(compiled_dir: Path | None) -> CompiledTemplates | None:
-    return CompiledTemplates(compiled_dir, sorted(_SETTINGS.items())) if compiled_dir else None
-
-
-def bare_environment(
-    templates_dir: Path, auto_reload: bool = True, bytecode_cache: jinja2.BytecodeCache | None = None
-) -> jinja2.Environment:
-    """Our templates' environment without the site's globals: enough to compile them."""
-    env = _Environment(
-        auto_reload=auto_reload,
-        loader=jinja2.FileSystemLoader(templates_dir),
-        undefined=jinja2.StrictUndefined,
-        bytecode_cache=bytecode_cache,
-        **_SETTINGS,  # type: ignore[arg-type]
-    )
-    env.template_class = _Template
     return env
 
 

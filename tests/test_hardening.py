@@ -24,7 +24,8 @@ from factsite.assets import Assets
 from factsite.build import BuildOptions, build_site
 from factsite.errors import SiteError
 from factsite.model import TextInFile
-from factsite.render import _escape_replacing, escape_output, make_environment
+from factsite.render import make_environment
+from factsite.templates import _escape_replacing, escape_output
 from factsite.urls import Urls
 from factsite.workers import PARALLEL_MINIMUM, can_fork
 
@@ -305,7 +306,7 @@ def test_templates_see_the_sites_functions_and_jinjas_own_globals(tmp_path: Path
     )
     env = make_environment(tmp_path, Urls("https://example.org/sub/"), Assets({}, {"x.css": "static/x.1.css"}))
     template = env.get_template("t.html")
-    assert type(template.globals) is dict  # one plain dict: see render._Environment
+    assert type(template.globals) is dict  # one plain dict: see templates._Environment
     assert template.render() == "/sub/a/|/sub/static/x.1.css|[0, 1]|True"
     assert template.render(url=lambda path: "mine").startswith("mine|")  # a variable still wins over a global
 

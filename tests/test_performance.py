@@ -353,7 +353,7 @@ def test_templates_compiled_elsewhere_are_used_only_while_their_source_is_unchan
 ) -> None:
     import jinja2
 
-    from factsite.render import CompiledElsewhere, CompiledTemplates, bare_environment, compile_every_template
+    from factsite.templates import CompiledElsewhere, CompiledTemplates, bare_environment, compile_every_template
 
     templates = shutil.copytree(REPO / "templates", tmp_path / "templates")
     (templates / "broken.html").write_text("{% if %}\n")
@@ -431,7 +431,7 @@ def test_a_lost_template_helper_costs_only_its_head_start(
 ) -> None:
     """If the process compiling templates meanwhile dies, the build compiles them itself and
     publishes the same site."""
-    from factsite import render
+    from factsite import templates
 
     make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
     options = BuildOptions(
@@ -443,7 +443,7 @@ def test_a_lost_template_helper_costs_only_its_head_start(
     def die(*_: object) -> dict[str, bytes]:
         os._exit(3)  # runs in the forked helper only
 
-    monkeypatch.setattr(render, "compile_every_template", die)  # the helper imports it when it starts
+    monkeypatch.setattr(templates, "compile_every_template", die)  # the helper imports it when it starts
     compiled_here.clear()
     build_site(options)
     assert "page.html" in compiled_here
