@@ -84,6 +84,13 @@ def render_fast(text: str, resolver: Resolver) -> str | None:
     return _OurSyntax(resolver).apply(html)
 
 
+def render_fast_each(texts: list[str | None], resolver: Resolver) -> list[str | None]:
+    """render_fast for each text (None for None), parsing them all before applying our syntax to
+    any (see markdown.render_each)."""
+    parsed = [None if text is None else _parse(text) for text in texts]
+    return [None if html is None else _OurSyntax(resolver).apply(html) for html in parsed]
+
+
 class _OurSyntax:
     """Our syntax on the parser's HTML, in one pass over it (four passes, one per rule, took
     longer): ids on h2 and h3, embeds, record links, and term links with their definition."""

@@ -217,6 +217,22 @@ def _render(md: Markdown, text: str, resolver: Resolver, accelerate: bool) -> Re
     return RenderResult(Markup(md.render(text, env)), env["problems"])
 
 
+def render_each(md: Markdown, texts: list[str], resolver: Resolver) -> list[RenderResult]:
+    """Render many pages' Markdown (no cache), as `_render` would one by one, but each step of the
+    fast path for every text before the next (see factsite.stream._run_jobs: the same reason;
+    with the pages' files read first too, cold 1k builds took 0.03 to 0.05 s less: paired medians
+    of 20 interleaved builds, faster in 15 and 17). A text the fast path leaves goes to
+    markdown-it-py."""
+    if md.options["html"]:
+        return [_render(md, text, resolver, accelerate=False) for text in texts]
+    fastmarkdown = _fastmarkdown or _import_fastmarkdown()
+    fast = fastmarkdown.render_fast_each([text if fastmarkdown.can_render(text) else None for text in texts], resolver)
+    return [
+        _render(md, text, resolver, accelerate=False) if html is None else RenderResult(Markup(html), [])
+        for text, html in zip(texts, fast, strict=True)
+    ]
+
+
 def render_markdown(
     md: Markdown, text: str, resolver: Resolver, cache: MarkdownCache | None = None, accelerate: bool = True
 ) -> RenderResult:

@@ -27,6 +27,7 @@ from .markdown import (
     Resolver,
     Target,
     make_markdown,
+    render_each,
     render_many,
     render_markdown,
 )
@@ -180,6 +181,10 @@ class PageRenderer:
 
     def markdown(self, page: Page) -> RenderResult:
         return render_markdown(self.md, page_body(page), self.resolver)
+
+    def markdown_each(self, pages: list[Page]) -> list[RenderResult]:
+        """Each page's Markdown, as `markdown` renders it, read and rendered a step at a time."""
+        return render_each(self.md, [page_body(page) for page in pages], self.resolver)
 
     def compile_templates(self, names: set[str], compiled: dict[str, bytes] | None = None) -> None:
         """Compile these templates now, before workers fork: once, instead of once per worker.

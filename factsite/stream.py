@@ -214,12 +214,13 @@ def _run_jobs(work: _Work, jobs: list[PageJob], result: ChunkResult) -> None:
     16 interleaved builds: faster in 11 and in 16 of them). A chunk's pages are held together
     until checked: 64 at most."""
     renderer, staging = work.renderer, work.staging
-    bodies = [None if job.markdown is None else renderer.markdown(job.markdown) for job in jobs]
-    for job, body in zip(jobs, bodies, strict=True):
-        if job.markdown is not None and body is not None:
-            result.problems += markdown_problems(job.markdown, body)
-    pages = [renderer.page(job, body) for job, body in zip(jobs, bodies, strict=True)]
-    del bodies
+    sources = [job.markdown for job in jobs if job.markdown is not None]
+    rendered = renderer.markdown_each(sources)
+    for source, body in zip(sources, rendered, strict=True):
+        result.problems += markdown_problems(source, body)
+    bodies = iter(rendered)
+    pages = [renderer.page(job, None if job.markdown is None else next(bodies)) for job in jobs]
+    del rendered, bodies
     written = [html.encode("utf-8") for html in pages]
     if staging is not None:
         for job, data in zip(jobs, written, strict=True):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from factsite import fastmarkdown, pulldown
 from factsite.assets import collect_assets
 from factsite.load import load_site, page_body
-from factsite.markdown import make_markdown, render_markdown
+from factsite.markdown import make_markdown, render_each, render_markdown
 from factsite.render import _SiteResolver, make_environment
 from factsite.urls import Urls
 from factsite.views import build_views
@@ -234,6 +234,19 @@ def test_generated_documents_render_identically(risky: bool) -> None:
         through_pulldown += pulldown.pyromark is not None and pulldown.render(text) is not None
     if pulldown.pyromark is not None:  # most risky documents must not take it: a few must
         assert through_pulldown >= count // (40 if risky else 10), "the documents should exercise pulldown-cmark"
+
+
+@pytest.mark.parametrize("allow_raw_html", [False, True])
+def test_rendering_many_at_once_is_rendering_each_alone(allow_raw_html: bool) -> None:
+    """The published build renders a chunk's pages together (render_each): same HTML and the same
+    problems as one at a time, whichever path each page takes (fast, Python, unknown records)."""
+    md, site = make_markdown(allow_raw_html), FakeSite()
+    texts = [document(seed, risky=seed % 2 == 1) for seed in range(300)]
+    texts += ["Intro.\n\nSee [x](actor:nobody).\n", "[``](x)\n", "A footnote.[^1]\n\n[^1]: Here.\n", ""]
+    together = render_each(md, texts, site)
+    alone = [render_markdown(md, text, site) for text in texts]
+    assert [(str(r.html), r.problems) for r in together] == [(str(r.html), r.problems) for r in alone]
+    assert any(r.problems for r in together), "an unknown record must be reported from a batch too"
 
 
 def test_unknown_references_fall_back_for_exact_error_lines() -> None:
