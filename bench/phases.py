@@ -8,11 +8,16 @@ pipeline's steps wrapped to note the clock when each starts and ends: loading, p
 compiling templates, then rendering, checking and writing (until the last chunk is in) and the
 end of the build. CPU time is this process's and, separately, that of its finished children (the
 record-file loader and the rendering workers). Each run starts with no output and no cache.
+
+A second table adds up the steps each chunk's pages go through (see factsite.stream._run_jobs):
+Markdown, templates, writing, scanning, checking, with their calls and time per call, in this
+process only (with `--workers 1`, that is every page; otherwise the main process's share).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -30,7 +35,8 @@ sys.path.insert(0, str(REPO / "bench"))
 from corpus import make_corpus  # noqa: E402
 
 _importing = time.perf_counter()
-from factsite import build, render, stream  # noqa: E402
+from factsite import build, render, stream, write  # noqa: E402
+from factsite.links import LinkChecker  # noqa: E402
 
 IMPORT_SECONDS = time.perf_counter() - _importing
 
@@ -70,7 +76,46 @@ def wrapped(clock: Clock, label: str, function: Callable[..., Any]) -> Callable[
     return timed
 
 
-def measure(project: Path, workers: int | None) -> Clock:
+class StepTimes:
+    """Calls and seconds of each rendering step, in this process."""
+
+    STEPS = (
+        ("Markdown", render.PageRenderer, "markdown_each"),  # a chunk's pages at a time
+        ("templates", render.PageRenderer, "page"),
+        ("writing", write.StagingTree, "write"),
+        ("scanning", stream, "scan_page"),
+        ("checking", LinkChecker, "check_page"),
+    )
+
+    def __init__(self) -> None:
+        self.pages = {label: 0 for label, _, _ in self.STEPS}
+        """Pages (files, for writing) each step has done."""
+        self.seconds = {label: 0.0 for label, _, _ in self.STEPS}
+
+    @contextlib.contextmanager
+    def counting(self) -> Iterator[None]:
+        originals = [getattr(owner, name) for _, owner, name in self.STEPS]
+        for (label, owner, name), original in zip(self.STEPS, originals, strict=True):
+            setattr(owner, name, self._timed(label, name, original))
+        try:
+            yield
+        finally:
+            for (_, owner, name), original in zip(self.STEPS, originals, strict=True):
+                setattr(owner, name, original)
+
+    def _timed(self, label: str, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[label] += time.perf_counter() - started
+                self.pages[label] += len(args[1]) if name == "markdown_each" else 1
+
+        return timed
+
+
+def measure(project: Path, workers: int | None, steps: StepTimes | None = None) -> Clock:
     """One cold build of project (content/, templates/, static/), its phases marked."""
     for made in ("_site", ".cache"):
         shutil.rmtree(project / made, ignore_errors=True)
@@ -94,7 +139,8 @@ def measure(project: Path, workers: int | None) -> Clock:
         )
         if workers is not None:
             options = dataclasses.replace(options, workers=workers)
-        build.build_site(options)
+        with steps.counting() if steps is not None else contextlib.nullcontext():
+            build.build_site(options)
         clock.mark("built")
     finally:
         build.load_site, render.prepare, render.PageRenderer.compile_templates, stream._results = originals
@@ -106,6 +152,14 @@ def report(clock: Clock) -> None:
     print("|---|---|---|---|---|")
     for label, wall, own, children, rss in clock.marks:
         print(f"| {label} | {wall:.2f} | {own:.2f} | {children:.2f} | {rss:.0f} |")
+
+
+def report_steps(steps: StepTimes) -> None:
+    print("\n| rendering step (this process) | pages | s | µs per page |")
+    print("|---|---|---|---|")
+    for label, _, _ in StepTimes.STEPS:
+        pages, seconds = steps.pages[label], steps.seconds[label]
+        print(f"| {label} | {pages:,} | {seconds:.3f} | {1e6 * seconds / max(pages, 1):.0f} |")
 
 
 def main() -> None:
@@ -124,7 +178,9 @@ def main() -> None:
         print(f"\nImporting factsite took {IMPORT_SECONDS:.2f} s")
         for run in range(args.runs):
             print(f"\nRun {run + 1} (CPU of children counts finished children only: workers are reaped at the end)\n")
-            report(measure(project, args.workers))
+            steps = StepTimes()
+            report(measure(project, args.workers, steps))
+            report_steps(steps)
 
 
 if __name__ == "__main__":

@@ -258,8 +258,8 @@ def test_big_record_files_are_parsed_in_a_worker_per_megabyte_up_to_the_workers(
 
 
 def test_the_phase_benchmark_marks_every_step_of_a_parallel_build(tmp_path: Path) -> None:
-    """bench/phases.py wraps the pipeline's steps by name: a renamed step must fail here, not
-    leave the benchmark reporting nothing."""
+    """bench/phases.py wraps the pipeline's steps and the rendering steps by name: a renamed step
+    must fail here, not leave the benchmark reporting nothing."""
     command = [sys.executable, str(REPO / "bench" / "phases.py"), "--size", str(PARALLEL_MINIMUM + 50)]
     output = subprocess.run([*command, "--workdir", str(tmp_path)], capture_output=True, text=True, check=True).stdout
     steps = [line.split(" | ")[0].removeprefix("| ") for line in output.splitlines() if line.startswith("| ")]
@@ -274,7 +274,15 @@ def test_the_phase_benchmark_marks_every_step_of_a_parallel_build(tmp_path: Path
         "first chunk in",
         "last chunk in",
         "built",
+        "rendering step (this process)",
+        "Markdown",
+        "templates",
+        "writing",
+        "scanning",
+        "checking",
     ]
+    markdown_pages = next(line for line in output.splitlines() if line.startswith("| Markdown |")).split(" | ")[1]
+    assert int(markdown_pages.replace(",", "")) > 0, "the main process renders pages too"
 
 
 def test_a_worker_that_cannot_write_a_page_stops_the_build_with_a_clear_error(
