@@ -10,8 +10,8 @@ end of the build. CPU time is this process's and, separately, that of its finish
 record-file loader and the rendering workers). Each run starts with no output and no cache.
 
 A second table adds up the steps each chunk's pages go through (see factsite.stream._run_jobs):
-Markdown, templates, writing, scanning, checking, with their calls and time per call, in this
-process only (with `--workers 1`, that is every page; otherwise the main process's share).
+Markdown, templates, writing, scanning, checking, with the pages each did and its time per page,
+in this process only (with `--workers 1`, that is every page; otherwise the main process's share).
 """
 
 from __future__ import annotations

@@ -75,18 +75,10 @@ def _line_end(text: str, begin: int) -> int:
     return len(text) if end < 0 else end
 
 
-def render_fast(text: str, resolver: Resolver) -> str | None:
-    """HTML for text, or None if it references an unknown record (the Python path reports it) or
-    the parser fails on it."""
-    html = _parse(text)
-    if html is None:
-        return None
-    return _OurSyntax(resolver).apply(html)
-
-
 def render_fast_each(texts: list[str | None], resolver: Resolver) -> list[str | None]:
-    """render_fast for each text (None for None), parsing them all before applying our syntax to
-    any (see markdown.render_each)."""
+    """HTML for each text (None for None), or None where it references an unknown record (the
+    Python path reports it) or the parser fails on it; all of them parsed before our syntax is
+    applied to any (see markdown.render_each)."""
     parsed = [None if text is None else _parse(text) for text in texts]
     return [None if html is None else _OurSyntax(resolver).apply(html) for html in parsed]
 
