@@ -128,15 +128,15 @@ def pages_of(content: Path) -> list[tuple[str, str, str]]:
     return pages
 
 
-def setup_ours(root: Path, content: Path) -> list[str]:
+def setup_ours(root: Path, content: Path, python: str = sys.executable) -> list[str]:
     # pip byte-compiles what it installs (the peers, Jinja, PyYAML...), but not an editable
     # install's own source: compile it as pip would, or every run here (which sets
     # PYTHONDONTWRITEBYTECODE) pays for compiling factsite, which no user's second build does.
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "factsite")], check=True)
+    subprocess.run([python, "-m", "compileall", "-q", str(REPO / "factsite")], check=True)
     shutil.copytree(content, root / "content")
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copytree(REPO / "static", root / "static")
-    return [sys.executable, str(REPO / "build.py"), "build", "--no-search", "--quiet"]
+    return [python, str(REPO / "build.py"), "build", "--no-search", "--quiet"]
 
 
 def setup_hugo(root: Path, content: Path) -> list[str]:
@@ -234,6 +234,30 @@ TOOLS: dict[str, Callable[[Path, Path], list[str]]] = {
 }
 
 
+def add_interpreter(option: str) -> str:
+    """`NAME=PATH`: factsite under another Python (which must have factsite's dependencies), as
+    the tool `factsite-NAME`, in the same rounds as the others. The interpreter is the user's
+    choice, not ours, and it moves our times more than most changes to our code do (a Python built
+    without profile-guided optimisation runs the same build a sixth slower), so the benchmark
+    can put two side by side."""
+    name, _, python = option.partition("=")
+    if not name or not python or not Path(python).exists():
+        raise SystemExit(f"--python expects NAME=PATH to an interpreter, not {option!r}")
+    tool = f"factsite-{name}"
+    TOOLS[tool] = lambda root, content: setup_ours(root, content, python)
+    OUTPUTS[tool] = OUTPUTS["factsite"]
+    return tool
+
+
+def describe_python(python: str) -> str:
+    """Which Python this is: version, build and where, as it reports it."""
+    code = (
+        "import os, platform, sys; "
+        "print(platform.python_version(), platform.python_build()[1], os.path.realpath(sys.executable))"
+    )
+    return subprocess.run([python, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
 def round_by_round(ours: list[Measurement], theirs: list[Measurement]) -> str:
     """Median (and range) of our time over theirs in each round; empty when that is us alone."""
     if not ours or ours is theirs:
@@ -253,13 +277,25 @@ def main() -> None:
     parser.add_argument(
         "--workdir", type=Path, default=None, help="where to build (e.g. /dev/shm to take the disk out of it)"
     )
+    parser.add_argument(
+        "--python",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="also run factsite under this Python (with factsite's dependencies installed), as tool factsite-NAME",
+    )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    tools = [tool for tool in args.tools.split(",") if tool in TOOLS]
+    tools = [tool for tool in args.tools.split(",") if tool in TOOLS] + [add_interpreter(o) for o in args.python]
     print(
         f"# Build benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.machine()}, "
         f"Python {platform.python_version()}, building in {args.workdir or tempfile.gettempdir()}\n"
     )
+    print(f"factsite runs under Python {describe_python(sys.executable)}")
+    for option in args.python:
+        name, _, python = option.partition("=")
+        print(f"factsite-{name} runs under Python {describe_python(python)}")
+    print()
     print("| N | tool | median s | pages/s | peak RSS MB | peak PSS MB | factsite ÷ tool | round by round |")
     print("|---|---|---|---|---|---|---|---|")
     medians: dict[tuple[int, str], float] = {}
@@ -292,6 +328,15 @@ def main() -> None:
                     f"| {ratio:.2f} | {round_by_round(results.get('factsite', []), results[tool])} |",
                     flush=True,
                 )
+            for variant in tools:  # each other factsite against each peer, as the table does factsite
+                if variant.startswith("factsite-") and variant != "factsite-1":
+                    for peer in (tool for tool in tools if not tool.startswith("factsite")):
+                        ratio = medians[(size, variant)] / medians[(size, peer)]
+                        print(
+                            f"| {size:,} | {variant} ÷ {peer} | | | | | {ratio:.2f} "
+                            f"| {round_by_round(results[variant], results[peer])} |",
+                            flush=True,
+                        )
             if "factsite" in tools:
                 root, command = commands["factsite"]
                 run_measured(command, root)  # the kept copy of the previous site now exists

@@ -285,6 +285,22 @@ def test_the_phase_benchmark_marks_every_step_of_a_parallel_build(tmp_path: Path
     assert int(markdown_pages.replace(",", "")) > 0, "the main process renders pages too"
 
 
+def test_the_build_benchmark_runs_factsite_under_another_python_in_the_same_rounds(tmp_path: Path) -> None:
+    """bench/run.py --python NAME=PATH measures factsite under a second interpreter beside the
+    first (the interpreter moves our times as much as most code changes): both are named with
+    their versions, and the second gets its own row."""
+    command = [sys.executable, str(REPO / "bench" / "run.py"), "--sizes", "30", "--runs", "1", "--tools", "factsite"]
+    command += ["--python", f"other={sys.executable}", "--workdir", str(tmp_path)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    version = f"{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}"
+    assert f"factsite runs under Python {version}" in output
+    assert f"factsite-other runs under Python {version}" in output
+    rows = [line.split(" | ")[1] for line in output.splitlines() if line.startswith("| 30 |")]
+    assert rows[:2] == ["factsite", "factsite-other"]
+    with pytest.raises(subprocess.CalledProcessError):
+        subprocess.run([*command[:-2], "--python", "nameless"], capture_output=True, check=True)
+
+
 def test_a_worker_that_cannot_write_a_page_stops_the_build_with_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
