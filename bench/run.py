@@ -234,19 +234,19 @@ TOOLS: dict[str, Callable[[Path, Path], list[str]]] = {
 }
 
 
-def add_interpreter(option: str) -> str:
+def add_interpreter(option: str) -> tuple[str, str]:
     """`NAME=PATH`: factsite under another Python (which must have factsite's dependencies), as
-    the tool `factsite-NAME`, in the same rounds as the others. The interpreter is the user's
-    choice, not ours, and it moves our times more than most changes to our code do (a Python built
-    without profile-guided optimisation runs the same build a sixth slower), so the benchmark
-    can put two side by side."""
+    the tool `factsite-NAME`, in the same rounds as the others; returns (the tool, the Python).
+    The interpreter is the user's choice, not ours, and it moves our times more than most changes
+    to our code do (here a Python built without profile-guided optimisation ran the same 1k build
+    about 15% slower), so the benchmark can put two side by side."""
     name, _, python = option.partition("=")
     if not name or not python or not Path(python).exists():
         raise SystemExit(f"--python expects NAME=PATH to an interpreter, not {option!r}")
     tool = f"factsite-{name}"
     TOOLS[tool] = lambda root, content: setup_ours(root, content, python)
     OUTPUTS[tool] = OUTPUTS["factsite"]
-    return tool
+    return tool, python
 
 
 def describe_python(python: str) -> str:
@@ -286,15 +286,15 @@ def main() -> None:
     )
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
-    tools = [tool for tool in args.tools.split(",") if tool in TOOLS] + [add_interpreter(o) for o in args.python]
+    interpreters = dict(add_interpreter(option) for option in args.python)
+    tools = [tool for tool in args.tools.split(",") if tool in TOOLS] + list(interpreters)
     print(
         f"# Build benchmark, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, {platform.machine()}, "
         f"Python {platform.python_version()}, building in {args.workdir or tempfile.gettempdir()}\n"
     )
     print(f"factsite runs under Python {describe_python(sys.executable)}")
-    for option in args.python:
-        name, _, python = option.partition("=")
-        print(f"factsite-{name} runs under Python {describe_python(python)}")
+    for tool, python in interpreters.items():
+        print(f"{tool} runs under Python {describe_python(python)}")
     print()
     print("| N | tool | median s | pages/s | peak RSS MB | peak PSS MB | factsite ÷ tool | round by round |")
     print("|---|---|---|---|---|---|---|---|")
@@ -328,15 +328,14 @@ def main() -> None:
                     f"| {ratio:.2f} | {round_by_round(results.get('factsite', []), results[tool])} |",
                     flush=True,
                 )
-            for variant in tools:  # each other factsite against each peer, as the table does factsite
-                if variant.startswith("factsite-") and variant != "factsite-1":
-                    for peer in (tool for tool in tools if not tool.startswith("factsite")):
-                        ratio = medians[(size, variant)] / medians[(size, peer)]
-                        print(
-                            f"| {size:,} | {variant} ÷ {peer} | | | | | {ratio:.2f} "
-                            f"| {round_by_round(results[variant], results[peer])} |",
-                            flush=True,
-                        )
+            for variant in interpreters:  # factsite under each other Python against each peer
+                for peer in (tool for tool in tools if not tool.startswith("factsite")):
+                    ratio = medians[(size, variant)] / medians[(size, peer)]
+                    print(
+                        f"| {size:,} | {variant} ÷ {peer} | | | | | {ratio:.2f} "
+                        f"| {round_by_round(results[variant], results[peer])} |",
+                        flush=True,
+                    )
             if "factsite" in tools:
                 root, command = commands["factsite"]
                 run_measured(command, root)  # the kept copy of the previous site now exists
