@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import http.client
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 
 from factsite.cli import main
 
-from conftest import Project
+from conftest import REPO, Project
 from preview import LiveReloadClient, edit, fetch, free_port, running_preview
 
 
@@ -132,3 +134,15 @@ def test_sigterm_stops_the_preview_cleanly(bundled: Project) -> None:
         process.terminate()
         assert process.wait(timeout=10) == 0
         assert "Stopped." in (bundled.root / "serve.log").read_text()
+
+
+def test_the_preview_latency_benchmark_times_both_sites() -> None:
+    """bench/preview_latency.py runs the real preview and times reloads; it stopped running once
+    (named preview.py, it imported itself instead of the tests' helper): run it small here."""
+    command = [sys.executable, str(REPO / "bench" / "preview_latency.py"), "--trials", "1", "--size", "30"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120).stdout
+    table = [line[2:-2].split(" | ") for line in output.splitlines() if line.startswith("| ")]
+    rows = {cells[0]: cells for cells in table}
+    assert rows.keys() == {"site", "bundled explainer", "synthetic"}
+    assert rows["synthetic"][1] == "30"
+    assert float(rows["bundled explainer"][2]) > 0 and float(rows["synthetic"][2]) > 0
