@@ -8,11 +8,13 @@ from pathlib import Path
 
 from .errors import Problem
 from .files import list_files
+from .values import value_methods
 
 HASHED_SUFFIXES = (".css", ".js")
 
 
-@dataclass(frozen=True)
+@value_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class Assets:
     """Static files by their name in static/ ('style.css')."""
 

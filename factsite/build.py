@@ -16,6 +16,7 @@ from .caches import RenderCache
 from .errors import Problem, SiteError
 from .load import ParseMemo, load_site, looks_big
 from .precompile import templates_compiled_meanwhile
+from .values import value_methods
 from .write import StagingTree, copy_files, guard_output, publish, write_changed
 
 if TYPE_CHECKING:
@@ -39,7 +40,8 @@ def default_workers() -> int:
     return min(os.cpu_count() or 1, 4)
 
 
-@dataclass(frozen=True)
+@value_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class BuildOptions:
     """Where things are, as the user named them."""
 
@@ -63,7 +65,8 @@ class BuildOptions:
         return self.cache_dir or self.output_dir.resolve().parent / ".cache" / "factsite"
 
 
-@dataclass(frozen=True)
+@value_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class BuildReport:
     pages: int
     files: int

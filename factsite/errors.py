@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .values import value_methods
+
 
 @dataclass(frozen=True, order=True, slots=True)
 class Problem:
@@ -18,7 +20,8 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class PartialContent:
     """What a failed load could still read: enough to check Markdown references anyway."""
 

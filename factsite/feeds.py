@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from .model import PartialDate
 from .urls import Urls
+from .values import value_methods
 
 if TYPE_CHECKING:
     from xml.etree import ElementTree
@@ -19,7 +20,8 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Listed:
     """A page as the sitemap and feed see it."""
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import MONTHS, DateSpan, PartialDate
+from .values import value_methods
 from .yamlfile import Mapping
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -108,7 +109,8 @@ def mapping_of_labels(value: Any) -> tuple[tuple[str, str], ...]:
     return tuple((parse_id(key), parse_text(label)) for key, label in value.items())
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Field:
     """How one key of a record is read."""
 

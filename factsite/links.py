@@ -14,6 +14,7 @@ from .errors import Problem
 from .load import page_body
 from .model import Page
 from .urls import Urls
+from .values import value_methods
 
 _LINKING_TAG = re.compile(
     rb"<(?=[aAlLsSiI])(?:[aA]|[lL][iI][nN][kK]|[sS][cC][rR][iI][pP][tT]|[iI][mM][gG]|[iI][fF][rR][aA][mM][eE]|[sS][oO][uU][rR][cC][eE])"
@@ -34,7 +35,8 @@ _NAME = re.compile(rb'(?:^|\s)name="([^"]*)"', re.IGNORECASE)
 """Attribute names in any case: these read one tag at a time, and each tag once (see _read_tag)."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class PageScan:
     """The ids a page offers and the links it makes, in order (`html_line` finds a link's line)."""
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from markupsafe import Markup
 
+from .values import value_methods
 from .workers import PARALLEL_MINIMUM, can_fork, fork_pool
 
 if TYPE_CHECKING:  # markdown-it-py is imported when a page first needs it (see DeferredMarkdown)
@@ -37,7 +38,8 @@ _REFERENCE = re.compile(rf"({'|'.join(REFERENCE_KINDS)}):([^#\s]*)(#[\w-]*)?")
 _EMBED = re.compile(rf"::({'|'.join(EMBED_KINDS)})\[([^\]\s]*)\][ \t]*")
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Target:
     """What a record reference resolves to."""
 
@@ -120,7 +122,8 @@ class _RecordingResolver(Resolver):
         return self.inner.embed(kind, record_id)
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class _CachedRender:
     result: RenderResult
     lookups: tuple[tuple[str, str, str, object], ...]

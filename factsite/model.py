@@ -7,6 +7,8 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from .values import value_methods
+
 ACTOR_KINDS = ("person", "country", "organisation", "institution", "region", "group")
 QUOTE_KINDS = ("full", "partial", "fragment", "pull-quote")
 
@@ -75,7 +77,8 @@ class PartialDate:
 
 
 @_pickled_as_a_call
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class DateSpan:
     """A date or a start/end range, as written in the timeline."""
 
@@ -104,7 +107,8 @@ class DateSpan:
 
 
 @_pickled_as_a_call
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Origin:
     """Where a record was written, for error messages."""
 
@@ -120,7 +124,8 @@ class Origin:
 
 
 @_pickled_as_a_call
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Source:
     """A publication that a quote, event or figure rests on."""
 
@@ -140,7 +145,8 @@ class Source:
 
 
 @_pickled_as_a_call
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Actor:
     """A person, country or organisation the story names."""
 
@@ -162,7 +168,8 @@ class Actor:
 
 
 @_pickled_as_a_call
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Quote:
     """Words an actor said, verbatim, with where they were said and printed."""
 
@@ -188,7 +195,8 @@ class Quote:
 
 
 @_pickled_as_a_call
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Event:
     """A dated step in the timeline."""
 
@@ -212,7 +220,8 @@ class Event:
 
 
 @_pickled_as_a_call
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Term:
     """A glossary entry."""
 
@@ -228,7 +237,8 @@ class Term:
 
 
 @_pickled_as_a_call
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Figure:
     """A headline number shown on the home page."""
 
@@ -243,7 +253,8 @@ class Figure:
     """Caveat, e.g. 'not matched to a primary source'."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class TextInFile:
     """Text left in its file instead of held in memory, read again when needed (load.page_body).
 
@@ -261,7 +272,8 @@ class TextInFile:
 
 
 @_pickled_as_a_call
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Page:
     """A Markdown explainer page."""
 
@@ -287,7 +299,8 @@ class Page:
 
 
 @_pickled_as_a_call
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class SiteConfig:
     """site.yaml: the settings every page shares."""
 
@@ -324,7 +337,8 @@ class SiteConfig:
     """Timeline tag id -> label; when given, every event tag must be one of them."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Site:
     """Everything the renderer needs, already validated and cross-checked."""
 

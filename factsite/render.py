@@ -34,6 +34,7 @@ from .markdown import (
 from .model import Event, Page, PartialDate, Site
 from .templates import CompiledElsewhere, bare_environment, kept_compiled
 from .urls import Urls, output_file
+from .values import value_methods
 from .views import (
     ActorView,
     EventView,
@@ -135,7 +136,8 @@ def make_environment(
     return env
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class PageJob:
     """One page to render: its template and variables, and the Markdown it shows (if any)."""
 

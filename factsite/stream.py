@@ -19,6 +19,7 @@ from pathlib import Path
 from .errors import Problem, SiteError
 from .links import Deferred, LinkChecker, add_links, scan_page
 from .render import PageJob, PageRenderer, Plan, Progress, markdown_problems, template_errors
+from .values import value_methods
 from .workers import PARALLEL_MINIMUM, SharedCounter, can_fork, fork_pool
 from .write import StagingTree
 
@@ -42,7 +43,8 @@ class ChunkResult:
     """Output paths written (the main process's staging tree learns of a worker's writes so)."""
 
 
-@dataclass(frozen=True)
+@value_methods
+@dataclass(frozen=True, eq=False, repr=False)
 class _Work:
     renderer: PageRenderer
     checker: LinkChecker

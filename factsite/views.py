@@ -11,9 +11,11 @@ from markupsafe import Markup
 
 from .model import Actor, DateSpan, Event, PartialDate, Quote, Site, Source, Term
 from .urls import Urls
+from .values import value_methods
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class DateView:
     """A date as templates show it (text) and as <time datetime> takes it (iso)."""
 
@@ -23,7 +25,8 @@ class DateView:
     """For `<time datetime>`."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class TopicView:
     """A timeline topic: its slug (the filter's value) and its label."""
 
@@ -31,7 +34,8 @@ class TopicView:
     label: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Citation:
     """A place that cites a source: shown on the sources page."""
 
@@ -39,7 +43,8 @@ class Citation:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class SourceView:
     """A source record, with its date shown and its entry's URL."""
 
@@ -53,7 +58,8 @@ class SourceView:
     """This source's entry on the sources page."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ActorRef:
     """What a link to an actor needs: its name, role and page."""
 
@@ -64,7 +70,8 @@ class ActorRef:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class QuoteView:
     """A quote with its speaker and source resolved, as cards and the quotes page show it."""
 
@@ -81,7 +88,8 @@ class QuoteView:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class EventView:
     """A timeline event with its actors, topics, sources and quotes resolved."""
 
@@ -99,7 +107,8 @@ class EventView:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class ActorView:
     """An actor's page: the actor, and the quotes, events and members that point to it."""
 
@@ -113,7 +122,8 @@ class ActorView:
     """Actors whose affiliation is this one."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class TermView:
     """A glossary entry with its sources resolved."""
 
@@ -124,7 +134,8 @@ class TermView:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Views:
     """Every view of a site, in reading order and by id (made once per build by build_views)."""
 
@@ -289,7 +300,8 @@ def _term_view(term: Term, sources: dict[str, SourceView], urls: Urls) -> TermVi
     )
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Sections:
     """Which generated sections exist (navigation shows only those)."""
 
@@ -300,7 +312,8 @@ class Sections:
     sources: bool
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class NavLink:
     """A main-navigation entry: a generated section that exists, or the home page."""
 
@@ -322,7 +335,8 @@ def navigation(has: Sections, urls: Urls) -> tuple[NavLink, ...]:
     return tuple(NavLink(path, label, urls.url(path)) for path, label, shown in sections if shown)
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class SiteView:
     """Site-wide settings every template sees."""
 
@@ -344,7 +358,8 @@ class SiteView:
     """Main navigation, in order."""
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class PageLink:
     """An explainer page in listings and previous/next links: no body, so body edits stay local."""
 
@@ -355,7 +370,8 @@ class PageLink:
     draft: bool
 
 
-@dataclass(frozen=True, slots=True)
+@value_methods
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
 class PageView:
     """An explainer page as templates see it."""
 
