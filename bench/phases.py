@@ -36,6 +36,7 @@ from corpus import make_corpus  # noqa: E402
 
 _importing = time.perf_counter()
 from factsite import build, render, stream, write  # noqa: E402
+from factsite import options as options_module  # noqa: E402
 from factsite.links import LinkChecker  # noqa: E402
 
 IMPORT_SECONDS = time.perf_counter() - _importing
@@ -134,7 +135,7 @@ def measure(project: Path, workers: int | None, steps: StepTimes | None = None) 
 
     stream._results = results
     try:
-        options = build.BuildOptions(
+        options = options_module.BuildOptions(
             project / "content", project / "templates", project / "static", project / "_site", search=False
         )
         if workers is not None:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import gc
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .assets import Assets, collect_assets
 from .caches import RenderCache
 from .errors import Problem, SiteError
-from .load import ParseMemo, load_site, looks_big
-from .precompile import templates_compiled_meanwhile
+from .load import ParseMemo, load_site
+from .options import BuildOptions
+from .precompile import Helper, helper_for
 from .values import value_methods
 from .write import StagingTree, copy_files, guard_output, publish, write_changed
 
@@ -33,36 +32,6 @@ def _import_rendering() -> None:
     needs is imported.) Imported here, before workers fork, each worker need not import them
     again (the Markdown parsers were imported with the first page, in every process)."""
     from . import fastmarkdown, links, render, search, stream, urls  # noqa: F401
-
-
-def default_workers() -> int:
-    """This machine's cores, up to 4 (more start faster than they pay off for a site's size)."""
-    return min(os.cpu_count() or 1, 4)
-
-
-@value_methods
-@dataclass(frozen=True, eq=False, repr=False)
-class BuildOptions:
-    """Where things are, as the user named them."""
-
-    content_dir: Path = Path("content")
-    templates_dir: Path = Path("templates")
-    static_dir: Path = Path("static")
-    output_dir: Path = Path("_site")
-    base_url: str | None = None
-    """Overrides site.yaml's base_url (e.g. from GitHub Pages' configure step)."""
-    include_drafts: bool = False
-    hash_assets: bool = True
-    """Content-hashed CSS/JS names; the preview turns this off so CSS can be swapped live."""
-    search: bool = True
-    """Build the Pagefind search index (published builds only; `--no-search` turns it off)."""
-    workers: int = field(default_factory=default_workers)
-    """Processes rendering pages in parallel (used only when there are many pages)."""
-    cache_dir: Path | None = None
-    """Where builds keep what the next build can reuse; default: .cache/factsite beside the output."""
-
-    def cache_folder(self) -> Path:
-        return self.cache_dir or self.output_dir.resolve().parent / ".cache" / "factsite"
 
 
 @value_methods
@@ -90,48 +59,51 @@ class Builder:
     the plan, the renderer) is then left for the process's end, instead of freed object by object
     when the build returns (0.12 to 0.16 s at 10,000 pages, after the new site is in place)."""
 
-    def build(self, write: bool = True, incremental: bool = False, progress: Progress | None = None) -> BuildReport:
+    def build(
+        self,
+        write: bool = True,
+        incremental: bool = False,
+        progress: Progress | None = None,
+        helper: Helper | None = None,
+    ) -> BuildReport:
         """Build the site; raise SiteError with every problem, leaving the output untouched.
 
         A normal build streams a complete new folder and swaps it in. An incremental build (the
         preview, which owns its folder) keeps pages in memory and writes only those that changed.
+        `helper`: what a process forked for this build prepares meanwhile (see factsite.precompile).
         """
         with _cycle_collection_paused():
-            return self._build(write, incremental, progress)
+            return self._build(write, incremental, progress, helper or Helper())
 
-    def _build(self, write: bool, incremental: bool, progress: Progress | None) -> BuildReport:
+    def _build(self, write: bool, incremental: bool, progress: Progress | None, helper: Helper) -> BuildReport:
         options = self.options
         started = time.perf_counter()
         if write:
             sources = [options.content_dir, options.templates_dir, options.static_dir]
             guard_output(options.output_dir, sources, None if incremental else options.cache_folder())
         assets, asset_problems = collect_assets(options.static_dir, hashed=options.hash_assets)
-        big = not incremental and looks_big(options.content_dir)
-        kept = self.render_cache.compiled_dir
-        with templates_compiled_meanwhile(options.templates_dir, kept, options.workers, big) as compiled:
-            try:
-                workers = 1 if incremental else options.workers
-                site = load_site(
-                    options.content_dir, options.include_drafts, self.parse_memo, workers, _import_rendering
-                )
-            except SiteError as error:
-                from .render import check_page_references
+        try:
+            workers = 1 if incremental else options.workers
+            site = load_site(options.content_dir, options.include_drafts, self.parse_memo, workers, _import_rendering)
+        except SiteError as error:
+            from .render import check_page_references
 
-                references = check_page_references(error.partial) if error.partial else []
-                raise SiteError(error.problems + references + asset_problems) from None
-            from .links import LinkChecker
-            from .render import markdown_problems, prepare, template_errors
-            from .search import index_site
-            from .stream import stream_pages
-            from .urls import Urls
+            references = check_page_references(error.partial) if error.partial else []
+            raise SiteError(error.problems + references + asset_problems) from None
+        from . import pulldown
+        from .links import LinkChecker
+        from .render import markdown_problems, prepare, template_errors
+        from .search import index_site
+        from .stream import stream_pages
+        from .urls import Urls
 
-            urls = Urls(options.base_url or site.config.base_url)
-            if incremental:
-                return self._build_in_memory(site, urls, assets, asset_problems, write, progress, started)
-            search = options.search and write
-            with template_errors(options.templates_dir):
-                renderer, plan = prepare(site, options.templates_dir, urls, assets, self.render_cache, search)
-                renderer.compile_templates({job.template for job in plan.jobs}, compiled())
+        urls = Urls(options.base_url or site.config.base_url)
+        if incremental:
+            return self._build_in_memory(site, urls, assets, asset_problems, write, progress, started)
+        search = options.search and write
+        with template_errors(options.templates_dir):
+            renderer, plan = prepare(site, options.templates_dir, urls, assets, self.render_cache, search)
+            renderer.compile_templates({job.template for job in plan.jobs}, helper.templates())
         files = set(plan.files) | set(assets.files) | {job.output_path for job in plan.jobs}
         checker = LinkChecker(files, urls, plan.markdown_sources, str(options.output_dir))
         published = {page.slug for page in plan.markdown_sources.values()}
@@ -157,11 +129,15 @@ class Builder:
                     progress("Writing and indexing" if search else "Writing", len(plan.jobs), len(plan.jobs))
                 copy_files(staging, assets.files)
 
-        if write:
-            index = (lambda folder: index_site(folder, site.config.language)) if search else None
-            publish(options.output_dir, fill, options.cache_folder() / "previous-site", index)
-        else:
-            fill(None)
+        try:
+            pulldown.PREPARED = helper.markdown()  # before workers fork: they take their share of it
+            if write:
+                index = (lambda folder: index_site(folder, site.config.language)) if search else None
+                publish(options.output_dir, fill, options.cache_folder() / "previous-site", index)
+            else:
+                fill(None)
+        finally:
+            pulldown.PREPARED = pulldown.PreparedHtml()
         report = BuildReport(len(plan.jobs), len(plan.files) + len(assets.files), time.perf_counter() - started)
         if self.process_ends:
             _left_for_exit.append(locals())
@@ -216,14 +192,22 @@ def _cycle_collection_paused() -> Iterator[None]:
 
 
 def build_site(
-    options: BuildOptions, write: bool = True, progress: Progress | None = None, process_ends: bool = False
+    options: BuildOptions,
+    write: bool = True,
+    progress: Progress | None = None,
+    process_ends: bool = False,
+    helper: Helper | None = None,
 ) -> BuildReport:
     """Build once: validate everything, render, check links, then swap the new site in.
 
     `process_ends`: the caller ends the process right after (see Builder.process_ends).
+    `helper`: the build's helper, started by the caller (see precompile.helper_for); else started here.
 
     (Until 2026-11-27 a build told glibc's allocator to keep the memory it freed, mallopt: by
     then it saved no time at 10,000 pages, within noise at 1,000, and cost 20 MB of the peak.)"""
-    compiled = options.cache_folder() / "templates" if write else None  # `check` writes nothing
-    cache = RenderCache(repeated=False, compiled_dir=compiled)
-    return Builder(options, render_cache=cache, process_ends=process_ends).build(write, progress=progress)
+    cache = RenderCache(repeated=False, compiled_dir=options.compiled_templates_folder(write))
+    builder = Builder(options, render_cache=cache, process_ends=process_ends)
+    if helper is not None:
+        return builder.build(write, progress=progress, helper=helper)
+    with helper_for(options, write) as started:
+        return builder.build(write, progress=progress, helper=started)

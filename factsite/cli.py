@@ -8,8 +8,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import BuildOptions, build_site, default_workers
 from .errors import SiteError, UsageError
+from .options import BuildOptions, default_workers
+from .precompile import helper_for
 from .workers import WorkerLost
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -128,12 +129,18 @@ def main(argv: Sequence[str] | None = None, process_ends: bool = False) -> int:
             from .serve import serve
 
             return serve(options, host=args.host, port=args.port)
-        progress = TerminalProgress() if sys.stdout.isatty() and not args.quiet else None
-        try:
-            report = build_site(options, args.command == "build", progress, process_ends)
-        finally:
-            if progress is not None:
-                progress.clear()
+        write = args.command == "build"
+        # The build's helper starts first of all (it compiles templates and parses Markdown while
+        # the engine is imported and the site loaded: see factsite.precompile), then the engine.
+        with helper_for(options, write) as helper:
+            from .build import build_site
+
+            progress = TerminalProgress() if sys.stdout.isatty() and not args.quiet else None
+            try:
+                report = build_site(options, write, progress, process_ends, helper)
+            finally:
+                if progress is not None:
+                    progress.clear()
     except SiteError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

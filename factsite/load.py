@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import re
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from .fields import (
     parse_url,
     read_fields,
 )
-from .files import is_within, list_files
+from .files import BACKGROUND_MINIMUM, RECORD_FILE_NAMES, file_size, is_within, list_files
 from .memo import Memo
 from .model import (
     ACTOR_KINDS,
@@ -45,7 +44,7 @@ from .model import (
     TextInFile,
 )
 from .workers import PARALLEL_MINIMUM, can_fork, fork_pool
-from .yamlfile import Mapping, parse_yaml, read_text, read_text_and_status
+from .yamlfile import FRONT_MATTER, Mapping, parse_yaml, read_text, read_text_and_status
 
 T = TypeVar("T")
 
@@ -154,8 +153,6 @@ PAGE_FIELDS = {
     "updated": Field(parse_date),
 }
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
-
 
 RECORD_FILES: dict[str, tuple[dict[str, Field], str, Callable[..., Any]]] = {
     "sources": (SOURCE_FIELDS, "source", Source),
@@ -165,6 +162,7 @@ RECORD_FILES: dict[str, tuple[dict[str, Field], str, Callable[..., Any]]] = {
     "glossary": (TERM_FIELDS, "term", Term),
 }
 """Record file name (without .yaml) -> its fields, what one record is called, its model class."""
+assert tuple(RECORD_FILES) == RECORD_FILE_NAMES
 
 
 class _Loader:
@@ -229,7 +227,9 @@ class _Loader:
         one worker per RECORDS_PER_WORKER bytes of them, up to the build's number of workers (with
         the main process reading pages, one more process than cores: see RECORDS_PER_WORKER)."""
         sizes = (
-            {name: _size(self.content_dir / f"{name}.yaml") for name in RECORD_FILES} if can_fork(self.workers) else {}
+            {name: file_size(self.content_dir / f"{name}.yaml") for name in RECORD_FILES}
+            if can_fork(self.workers)
+            else {}
         )
         big = [name for name, size in sizes.items() if size >= BACKGROUND_MINIMUM]
         helpers = min(len(big), self.workers, 1 + sum(sizes[name] for name in big) // RECORDS_PER_WORKER)
@@ -385,7 +385,7 @@ class _Loader:
         self.problems.extend(problems)
         if text is None or status is None:
             return None
-        match = _FRONT_MATTER.match(text)
+        match = FRONT_MATTER.match(text)
         if not match:
             if re.match(r"---[ \t]*(\n|\Z)", text):
                 self.problems.add(shown, 1, "front matter is not closed: end it with a '---' line")
@@ -478,44 +478,11 @@ PAGES_BETWEEN = 32
 this many pages (about 2 ms of reading at 10k): a worker whose result is bigger than a pipe holds
 (the 5,000 events at 10k pickle to 1.8 MB) waits until it is taken, and had waited 0.6 s for the
 end of the pages instead of reading its next file."""
-BACKGROUND_MINIMUM = 512 * 1024
-"""Record files at least this big (a few thousand records) are parsed in a worker process while
-the rest loads: from about this size, parsing takes longer than forking and sending records back.
-(Record files are mostly read line by line, see yamlfile._flat_records: 64 KB was the size when
-libyaml read them all, seven times slower. At 1,000 pages, 0.3 MB of records, loading in one
-process is 0.01 s faster, median of 16 interleaved runs; whole builds 1.38 -> 1.34 s, of 16.)
-A worker that also read a share of the pages, sized to finish with this process's pages and
-imports, made loading slower at both 1k and 10k (+0.05 and +0.09 s, paired medians of 16 and 8):
-at 1k the template compiler has the second core then (see factsite.precompile)."""
-
-
 RECORDS_PER_WORKER = 4 * 1024 * 1024
 """Big record files are parsed in one worker per this many bytes of them (up to the build's
 number of workers). At 10,000 pages (3 MB of records) one worker beside the main process reading
 the pages had loading done 0.19 s sooner than two (median of 12 interleaved runs, 1.33 -> 1.14 s)
 now that records parse faster; two had been 0.12 s faster when libyaml parsed them."""
-
-
-def looks_big(content_dir: Path) -> bool:
-    """Whether a site is big (a record file parsed in the background, or PARALLEL_MINIMUM
-    Markdown pages or more), judged cheaply before loading it."""
-    if any(_size(content_dir / f"{name}.yaml") >= BACKGROUND_MINIMUM for name in RECORD_FILES):
-        return True
-    pages = content_dir / "pages"
-    if pages.is_symlink():  # not counted: it may lead outside the content folder
-        return False
-    try:
-        with os.scandir(pages) as entries:
-            return sum(1 for _ in itertools.islice(entries, PARALLEL_MINIMUM)) >= PARALLEL_MINIMUM
-    except OSError:
-        return False
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _load_records_alone(content_dir: Path, name: str) -> tuple[list[Any], list[Problem], dict[str, set[str]]]:

@@ -27,9 +27,10 @@ from livereload.handlers import LiveReloadHandler, StaticFileHandler
 from livereload.watcher import Watcher
 from tornado import ioloop
 
-from .build import Builder, BuildOptions
+from .build import Builder
 from .errors import Problem, SiteError, UsageError
 from .load import ParseMemo, load_site
+from .options import BuildOptions
 from .urls import Urls
 
 POLL_SECONDS = 0.1

@@ -72,7 +72,7 @@ class _Worker:
     def send(self, function: Callable[..., Any], args: tuple[Any, ...]) -> Task[Any]:
         task: Task[Any] = Task(self)
         try:
-            _write_message(self.requests, (function, args))
+            write_message(self.requests, (function, args))
         except OSError:  # its end of the pipe is closed: it died
             raise WorkerLost(_LOST) from None
         self.pending.append(task)
@@ -200,10 +200,7 @@ def fork_pool(processes: int) -> Iterator[Pool]:
 def _fork_worker(siblings: list[_Worker]) -> _Worker:
     requests_read, requests_write = os.pipe()
     results_read, results_write = os.pipe()
-    with contextlib.suppress(OSError, AttributeError):  # not Linux: the default size
-        import fcntl
-
-        fcntl.fcntl(results_write, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+    enlarge_pipe(results_write)
     pid = fork_child()
     if pid == 0:
         # This process's ends of every pipe: a worker holding a sibling's would keep that
@@ -215,13 +212,22 @@ def _fork_worker(siblings: list[_Worker]) -> _Worker:
     return _Worker(pid, requests_write, results_read)
 
 
+def enlarge_pipe(descriptor: int) -> None:
+    """Room for a megabyte in a pipe (Linux's most by default; 64 kB otherwise), so a process that
+    writes a result seldom waits for it to be read."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the default size
+        import fcntl
+
+        fcntl.fcntl(descriptor, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+
+
 def _serve(requests: int, results: int, inherited: list[int]) -> NoReturn:
     """A worker: run each call from the queue and send back its result (or what it raised),
     until the queue closes; then end without running anything of the build's (os._exit)."""
     try:
         for descriptor in inherited:
             os.close(descriptor)
-        while (message := _read_message(requests)) is not None:
+        while (message := read_message(requests)) is not None:
             function, args = message
             try:
                 answer = (True, function(*args))
@@ -231,9 +237,9 @@ def _serve(requests: int, results: int, inherited: list[int]) -> NoReturn:
                 error.add_note("(in a worker process)\n" + "".join(traceback.format_exception(error)))
                 answer = (False, error)
             try:
-                _write_message(results, answer)
+                write_message(results, answer)
             except (pickle.PicklingError, TypeError, AttributeError) as error:
-                _write_message(results, (False, RuntimeError(f"a worker's result could not be sent back: {error}")))
+                write_message(results, (False, RuntimeError(f"a worker's result could not be sent back: {error}")))
     finally:
         os._exit(0)
 
@@ -271,14 +277,14 @@ def _apply_each(function: Callable[[Any], _T], items: list[Any]) -> list[_T]:
     return [function(item) for item in items]
 
 
-def _write_message(descriptor: int, message: object) -> None:
+def write_message(descriptor: int, message: object) -> None:
     data = pickle.dumps(message, pickle.HIGHEST_PROTOCOL)
     view = memoryview(_HEADER.pack(len(data)) + data)
     while view:
         view = view[os.write(descriptor, view) :]
 
 
-def _read_message(descriptor: int) -> Any:
+def read_message(descriptor: int) -> Any:
     """The next message, or None if the pipe closed (at a message's start or within one)."""
     data = _read_bytes(descriptor)
     return None if data is None else pickle.loads(data)

@@ -32,6 +32,8 @@ class Mapping(dict[str, Any]):
 
 
 _BOM = b"\xef\xbb\xbf"
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+"""A page's front matter: its YAML (group 1) between `---` lines; the Markdown follows it."""
 
 
 def read_text(path: Path | str, shown_as: str) -> tuple[str | None, list[Problem]]:

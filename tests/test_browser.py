@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from factsite.build import BuildOptions, build_site
+from factsite.build import build_site
+from factsite.options import BuildOptions
 
 from browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, require_tool, serve_folder
 from conftest import REPO

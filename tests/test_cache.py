@@ -12,8 +12,9 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from factsite.build import BuildOptions, build_site
+from factsite.build import build_site
 from factsite.errors import SiteError, UsageError
+from factsite.options import BuildOptions
 from factsite.write import MARKER
 
 from conftest import REPO, Project, snapshot

@@ -15,7 +15,8 @@ HERE = Path(__file__).parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 
-from factsite.build import BuildOptions, build_site  # noqa: E402
+from factsite.build import build_site  # noqa: E402
+from factsite.options import BuildOptions  # noqa: E402
 
 GOLDEN = HERE / "golden"
 

@@ -21,9 +21,10 @@ from markupsafe import Markup
 
 from factsite import links, load, render, stream, workers
 from factsite.assets import Assets
-from factsite.build import BuildOptions, build_site
+from factsite.build import build_site
 from factsite.errors import SiteError
 from factsite.model import TextInFile
+from factsite.options import BuildOptions
 from factsite.render import make_environment
 from factsite.templates import _escape_replacing, escape_output
 from factsite.urls import Urls

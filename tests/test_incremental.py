@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from factsite.build import Builder, BuildOptions, build_site
+from factsite.build import Builder, build_site
+from factsite.options import BuildOptions
 
 from conftest import Project, snapshot
 from preview import edit

@@ -10,14 +10,16 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from factsite import load, stream
-from factsite.build import BuildOptions, build_site
+from factsite import files, load, stream
+from factsite.build import build_site
 from factsite.errors import SiteError
 from factsite.markdown import RenderResult
+from factsite.options import BuildOptions
 from factsite.render import PageJob, PageRenderer
 from factsite.workers import PARALLEL_MINIMUM
 from factsite.write import StagingTree
@@ -372,6 +374,109 @@ def test_a_big_site_has_its_templates_compiled_meanwhile_in_another_process(
     assert compiled_here == []  # the next build finds them kept
 
 
+def test_a_big_site_has_its_markdown_parsed_meanwhile_and_publishes_the_same_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its templates sent, the helper parses pages until the build asks: given the time, every
+    page. The main process then parses none itself, and the site is the one a build in one
+    process makes."""
+    from factsite import precompile, pulldown
+
+    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
+    options = BuildOptions(
+        tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "out", search=False, workers=2
+    )
+    build_site(dataclasses.replace(options, output_dir=tmp_path / "expected", workers=1))
+    prepared: list[int] = []
+    real_markdown = precompile.Helper.markdown
+
+    def markdown_in_good_time(helper: precompile.Helper) -> pulldown.PreparedHtml:
+        time.sleep(2)  # a build that takes longer to load: the helper has had the time for every page
+        taken = real_markdown(helper)
+        prepared.append(len(taken.spans))
+        return taken
+
+    parsed_here: list[str] = []
+    real_html = pulldown.pyromark.html
+
+    def counted(text: str, *args: object, **kwargs: object) -> str:
+        parsed_here.append(text)  # in this process only: the helper and the worker count their own
+        return real_html(text, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(precompile.Helper, "markdown", markdown_in_good_time)
+    monkeypatch.setattr(pulldown.pyromark, "html", counted)
+    build_site(options)
+    assert prepared == [PARALLEL_MINIMUM + 50]
+    assert parsed_here == []
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "expected")
+    assert not pulldown.PREPARED.spans  # nothing is kept after the build
+
+
+def test_the_helper_parses_pages_as_the_loader_reads_them_until_asked_to_stop(tmp_path: Path) -> None:
+    import mmap
+
+    from factsite import precompile, pulldown
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    texts = {
+        "a.md": "---\ntitle: A\n---\n\n# A\n\nSome *text*, \"quoted\" and 'quoted'.\n",
+        "b.md": "---\ntitle: B\n---\nA [link](actor:x) and a table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+        "c.md": "No front matter: the loader refuses this page.\n",
+        "d.md": "---\ntitle: D\n---\n<b>raw HTML</b>: left to the other parsers\n",
+    }
+    for name, text in texts.items():
+        (pages / name).write_text(text)
+    bodies = [text.split("---\n", 2)[2] for name, text in texts.items() if name in ("a.md", "b.md")]
+
+    def prepared(region_size: int, stop_now: bool = False) -> pulldown.PreparedHtml:
+        stop, stop_write = os.pipe()
+        if stop_now:
+            os.close(stop_write)
+        region = mmap.mmap(-1, region_size)
+        try:
+            return pulldown.PreparedHtml(region, precompile.prepare_pages(pages, region, stop))
+        finally:
+            os.close(stop)
+            if not stop_now:
+                os.close(stop_write)
+
+    every = prepared(1 << 20)
+    assert len(every.spans) == 2
+    for body in bodies:
+        assert every.take(body) == pulldown.render(body) is not None
+        assert every.take(body) is None  # taken once
+    assert every.take("Some other text.\n") is None
+    first_only = prepared(len(pulldown.render(bodies[0]).encode()) + 1)  # type: ignore[union-attr]
+    assert first_only.take(bodies[0]) is not None and not first_only.spans  # the region is full
+    assert not prepared(1 << 20, stop_now=True).spans  # asked before the first page
+
+
+def test_build_py_starts_its_helper_before_importing_the_engine(tmp_path: Path) -> None:
+    """The helper is forked while only the command line is imported: the engine's imports (the
+    model, the loader, the renderer) then run beside its work instead of before it."""
+    make_corpus(PARALLEL_MINIMUM + 10, tmp_path / "content")
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    shutil.copytree(REPO / "static", tmp_path / "static")
+    probe = (
+        "import os, sys\n"
+        "real_fork = os.fork\n"
+        "def fork():\n"
+        "    if not hasattr(fork, 'seen'):\n"
+        "        fork.seen = sorted(m for m in sys.modules if m in ('factsite.load', 'factsite.build', 'jinja2'))\n"
+        "    return real_fork()\n"
+        "os.fork = fork\n"
+        "from factsite.cli import main\n"
+        "code = main(['build', '--no-search', '--quiet', '--workers', '2'])\n"
+        "print(code, fork.seen)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "0 []"
+    assert (tmp_path / "_site" / "page-1" / "index.html").is_file()
+
+
 def test_templates_compiled_elsewhere_are_used_only_while_their_source_is_unchanged(
     tmp_path: Path, compiled_here: list[str]
 ) -> None:
@@ -398,15 +503,15 @@ def test_templates_compiled_elsewhere_are_used_only_while_their_source_is_unchan
 
 
 def test_a_site_looks_big_by_a_record_file_or_its_number_of_pages(tmp_path: Path) -> None:
-    assert not load.looks_big(REPO / "content")
-    assert not load.looks_big(tmp_path / "nothing-here")
+    assert not files.looks_big(REPO / "content")
+    assert not files.looks_big(tmp_path / "nothing-here")
     make_corpus(PARALLEL_MINIMUM, tmp_path / "pages-only")
     for name in load.RECORD_FILES:
         (tmp_path / "pages-only" / f"{name}.yaml").unlink(missing_ok=True)
-    assert load.looks_big(tmp_path / "pages-only")
+    assert files.looks_big(tmp_path / "pages-only")
     (tmp_path / "big").mkdir()
-    (tmp_path / "big" / "timeline.yaml").write_text("- id: event\n" * (load.BACKGROUND_MINIMUM // 12 + 1))
-    assert load.looks_big(tmp_path / "big")
+    (tmp_path / "big" / "timeline.yaml").write_text("- id: event\n" * (files.BACKGROUND_MINIMUM // 12 + 1))
+    assert files.looks_big(tmp_path / "big")
 
 
 def test_links_to_anchors_on_other_pages_are_reported_alike_by_every_way_of_building(tmp_path: Path) -> None:

@@ -15,10 +15,11 @@ from xml.etree import ElementTree
 import jsonschema
 import pytest
 
-from factsite.build import BuildOptions, build_site
+from factsite.build import build_site
 from factsite.cli import main
 from factsite.links import scan_page
 from factsite.load import load_site
+from factsite.options import BuildOptions
 
 from browser import serve_folder
 from conftest import REPO, Project
