@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import time
 from collections.abc import Iterator
@@ -207,7 +208,5 @@ def build_site(
     then it saved no time at 10,000 pages, within noise at 1,000, and cost 20 MB of the peak.)"""
     cache = RenderCache(repeated=False, compiled_dir=options.compiled_templates_folder(write))
     builder = Builder(options, render_cache=cache, process_ends=process_ends)
-    if helper is not None:
-        return builder.build(write, progress=progress, helper=helper)
-    with helper_for(options, write) as started:
+    with contextlib.nullcontext(helper) if helper is not None else helper_for(options, write) as started:
         return builder.build(write, progress=progress, helper=started)

@@ -109,10 +109,10 @@ def helper_for(options: BuildOptions, write: bool) -> contextlib.AbstractContext
 
 @contextlib.contextmanager
 def helper_meanwhile(
-    templates_dir: Path, compiled_dir: Path | None, pages_dir: Path | None, workers: int, worth_it: bool
+    templates_dir: Path, compiled_dir: Path | None, pages_dir: Path, workers: int, worth_it: bool
 ) -> Iterator[Helper]:
     """Within this block, every template not kept compiled in `compiled_dir` is being compiled
-    in another process, then the Markdown of the pages in `pages_dir` (unless None) is being
+    in another process, then the Markdown of the pages in `pages_dir` is being
     parsed (only if `worth_it` and this platform forks: otherwise the block waits for nothing)."""
     if not (worth_it and can_fork(workers)):
         yield Helper()
@@ -120,7 +120,7 @@ def helper_meanwhile(
     results_read, results_write = os.pipe()
     stop_read, stop_write = os.pipe()
     enlarge_pipe(results_write)  # the compiled templates (about 90 kB) must not wait to be read
-    region = mmap.mmap(-1, PREPARED_MOST) if pages_dir is not None else None  # shared with the helper
+    region = mmap.mmap(-1, PREPARED_MOST)  # shared with the helper
     pid = fork_child()
     if pid == 0:
         os.close(results_read)
@@ -136,7 +136,7 @@ def helper_meanwhile(
 
 
 def _help(
-    templates_dir: Path, compiled_dir: Path | None, pages_dir: Path | None, region: Any, results: int, stop: int
+    templates_dir: Path, compiled_dir: Path | None, pages_dir: Path, region: Any, results: int, stop: int
 ) -> NoReturn:
     """The forked helper: compile, send, parse, send, and end without running anything of the
     build's."""
@@ -144,7 +144,7 @@ def _help(
         from .templates import compile_every_template  # (Jinja only: the main process imports it meanwhile too)
 
         write_message(results, compile_every_template(templates_dir, compiled_dir))
-        write_message(results, prepare_pages(pages_dir, region, stop) if pages_dir is not None else {})
+        write_message(results, prepare_pages(pages_dir, region, stop))
     finally:
         os._exit(0)
 
@@ -159,6 +159,8 @@ def prepare_pages(pages_dir: Path, region: Any, stop: int) -> dict[bytes, tuple[
 
     os.set_blocking(stop, False)
     spans: dict[bytes, tuple[int, int]] = {}
+    if pages_dir.is_symlink():  # it may lead outside the content folder: the loader checks, not this
+        return spans
     end = 0
     paths, _ = list_files(pages_dir, ".md")  # the files the loader reads (no link leads out of pages/)
     for path in paths:

@@ -452,6 +452,26 @@ def test_the_helper_parses_pages_as_the_loader_reads_them_until_asked_to_stop(tm
     assert not prepared(1 << 20, stop_now=True).spans  # asked before the first page
 
 
+def test_the_helper_reads_no_pages_through_a_linked_pages_folder(tmp_path: Path) -> None:
+    """A pages folder that is a link may lead outside the content folder: the loader refuses it
+    with an error, and the helper does not read it at all."""
+    import mmap
+
+    from factsite import precompile
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "a.md").write_text("---\ntitle: A\n---\nText from outside.\n")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "pages").symlink_to(outside)
+    stop, stop_write = os.pipe()
+    try:
+        assert precompile.prepare_pages(tmp_path / "content" / "pages", mmap.mmap(-1, 1 << 20), stop) == {}
+    finally:
+        os.close(stop)
+        os.close(stop_write)
+
+
 def test_build_py_starts_its_helper_before_importing_the_engine(tmp_path: Path) -> None:
     """The helper is forked while only the command line is imported: the engine's imports (the
     model, the loader, the renderer) then run beside its work instead of before it."""
