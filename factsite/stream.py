@@ -221,14 +221,13 @@ def _run_jobs(work: _Work, jobs: list[PageJob], result: ChunkResult) -> None:
     for source, body in zip(sources, rendered, strict=True):
         result.problems += markdown_problems(source, body)
     bodies = iter(rendered)
-    pages = [renderer.page(job, None if job.markdown is None else next(bodies)) for job in jobs]
+    written = [renderer.page_bytes(job, None if job.markdown is None else next(bodies)) for job in jobs]
     del rendered, bodies
-    written = [html.encode("utf-8") for html in pages]
     if staging is not None:
         for job, data in zip(jobs, written, strict=True):
             staging.write(job.output_path, data)
             result.written.append(job.output_path)
-    for job, data, html in zip(jobs, written, pages, strict=True):
+    for job, data in zip(jobs, written, strict=True):
         scan = scan_page(data)
         result.ids[job.output_path] = scan.ids
-        result.problems += work.checker.check_page(job.output_path, scan, html, result.deferred)
+        result.problems += work.checker.check_page(job.output_path, scan, data, result.deferred)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import sys
 from collections.abc import MutableMapping
@@ -14,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 
 
 def escape_output(value: Any) -> str:
@@ -56,6 +60,65 @@ class _Template(jinja2.Template):
         # here, in the module's namespace (tests/test_golden.py checks the bytes are unchanged).
         namespace["escape"] = escape_output
         return super()._from_namespace(environment, namespace, globals)
+
+
+class _JoinedOutput(CodeGenerator):
+    """Jinja's code generator, writing each run of template text and `{{ value }}`s between two
+    tags as one `yield ''.join((...))` instead of a `yield` for each part.
+
+    Every part a template yields passes up through each block and include it is in (a page's
+    `<title>` through page.html's root and base.html's), one generator step at each level: with
+    a yield per part, a page took about 1.5% more of a build's instructions (counted with
+    Valgrind, one process). The text is the same: the parts are joined in the same order."""
+
+    def visit_Output(self, node: nodes.Output, frame: Frame) -> None:
+        if frame.buffer is not None or frame.require_output_check:  # Jinja's own way is one call
+            super().visit_Output(node, frame)
+            return
+        finalize = self._make_finalize()
+        parts: list[list[str] | nodes.Expr] = []  # as Jinja groups them: constant text, or an expression
+        for child in node.nodes:
+            try:
+                if not (finalize.const or isinstance(child, nodes.TemplateData)):
+                    raise nodes.Impossible()
+                const = self._output_child_to_const(child, frame, finalize)
+            except Exception:  # (nodes.Impossible included) evaluated when the template runs
+                parts.append(child)
+                continue
+            if parts and isinstance(parts[-1], list):
+                parts[-1].append(const)
+            else:
+                parts.append([const])
+        if len(parts) == 1:
+            super().visit_Output(node, frame)
+            return
+        self.writeline("yield ''.join((")
+        self.indent()
+        for part in parts:
+            if isinstance(part, list):
+                self.writeline(self._output_const_repr(part) + ",")
+            else:
+                self.newline(part)
+                self._output_child_pre(part, frame, finalize)
+                self.visit(part, frame)
+                self._output_child_post(part, frame, finalize)
+                self.write(",")
+        self.outdent()
+        self.writeline("))")
+
+
+_JSON = json.JSONEncoder(sort_keys=True)
+"""Jinja's `tojson` with its default policy (keys sorted), made once instead of at every call."""
+
+
+def tojson(value: Any, indent: int | None = None) -> markupsafe.Markup:
+    """Jinja's `tojson` filter, byte for byte (`<`, `>`, `&` and `'` written as \\u escapes, safe
+    in a <script> or an attribute), without its per-call lookups of the environment's policies
+    (the site never changes them): a JSON-LD block costs about half as much."""
+    text = _JSON.encode(value) if indent is None else json.dumps(value, sort_keys=True, indent=indent)
+    return markupsafe.Markup(
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
+    )
 
 
 class _Environment(jinja2.Environment):
@@ -141,11 +204,13 @@ def compile_every_template(templates_dir: Path, compiled_dir: Path | None) -> di
 
 
 _SETTINGS = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
-"""What shapes a template's compiled code, besides its source."""
+_CODE_SHAPE = "joined output; plain tojson"
+"""What shapes a template's compiled code, besides its source: the settings, and our changes to
+the code Jinja writes (a template compiled without them must not be used with them)."""
 
 
 def kept_compiled(compiled_dir: Path | None) -> CompiledTemplates | None:
-    return CompiledTemplates(compiled_dir, sorted(_SETTINGS.items())) if compiled_dir else None
+    return CompiledTemplates(compiled_dir, (sorted(_SETTINGS.items()), _CODE_SHAPE)) if compiled_dir else None
 
 
 def bare_environment(
@@ -160,4 +225,6 @@ def bare_environment(
         **_SETTINGS,  # type: ignore[arg-type]
     )
     env.template_class = _Template
+    env.code_generator_class = _JoinedOutput
+    env.filters["tojson"] = tojson  # known when a template is compiled: Jinja passes no context to it
     return env

@@ -13,15 +13,17 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
 import markupsafe
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from factsite import links, load, render, stream, workers
-from factsite.assets import Assets
+from factsite import links, load, render, stream, templates, workers
+from factsite.assets import Assets, collect_assets
 from factsite.build import build_site
+from factsite.caches import RenderCache
 from factsite.errors import SiteError
 from factsite.model import TextInFile
 from factsite.options import BuildOptions
@@ -320,6 +322,82 @@ def test_templates_escape_with_the_plain_string_escape(tmp_path: Path) -> None:
     captured = "<i>&lt;&amp;&#39;&#34;&gt;</i>"  # a captured block is marked safe: not escaped twice
     expected = f"&lt;&amp;&#39;&#34;&gt;|<em>ok</em>|{captured}|{captured}"
     assert template.render(a="<&'\">", b=Markup("<em>ok</em>")) == expected
+
+
+_TEMPLATES = {
+    "base.html": "<title>{% block title %}T{% endblock %}</title>{{ a }}<b>{% block main %}{% endblock %}</b>",
+    "child.html": (
+        '{% extends "base.html" %}{% block title %}{{ super() }}-{{ a }}{% endblock %}'
+        '{% block main %}{% for x in xs %}<i id="{{ x }}">{{ loop.index }}/{{ x | upper }}</i>{% if not loop.last %},'
+        "{% endif %}{% else %}none{% endfor %}{% include 'part.html' %}{% endblock %}"
+    ),
+    "part.html": '<p class="{{ a }}">{{ xs | join(", ") }} {{ d | tojson }} {{ d | tojson(2) }}</p>',
+    "macros.html": (
+        "{% macro card(v, level=2) %}<h{{ level }}>{{ v }}</h{{ level }}>{% endmacro %}"
+        "{% macro box(v) %}<div>{{ v }}{{ caller() }}</div>{% endmacro %}"
+        "{{ card(a) }}{{ card(b, 3) }}{% call box(b) %}<em>{{ a }}</em>{% endcall %}"
+        "{% set captured %}<s>{{ a }}</s>{{ b }}{% endset %}{{ captured }}{{ captured | length }}"
+        "{% with y = a ~ b %}[{{ y }}]{% endwith %}{% set ns = namespace(n=0) %}"
+        "{% for x in xs %}{% set ns.n = ns.n + 1 %}{% endfor %}{{ ns.n }}"
+        "{% autoescape false %}{{ a }}|{{ b }}{% endautoescape %}{% raw %}{{ a }}{% endraw %}"
+        "{{ a if xs else b }}{{ xs | map('upper') | join }}{{ '%s-%s' | format(a, b) }}{{ b | safe }}"
+    ),
+    "lines.html": (
+        "  {%- if a %}\n    {{ a }}\n  {% endif -%}  \n{{ b }}\n{#- c #}\n{% for x in xs %}\n{{ x }}\n{% endfor %}\n"
+    ),
+}
+
+
+def test_templates_compiled_our_way_render_what_jinjas_own_code_renders(tmp_path: Path) -> None:
+    """Our code generator joins each run of text and values into one yield, and `tojson` is ours:
+    the text must be the same, construct by construct."""
+    for name, text in _TEMPLATES.items():
+        (tmp_path / name).write_text(text)
+    ours = make_environment(tmp_path, Urls(""), Assets({}, {}))
+    jinjas = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(tmp_path), undefined=jinja2.StrictUndefined, **templates._SETTINGS
+    )
+    assert type(ours.code_generator_class) is type(jinja2.compiler.CodeGenerator)
+    assert ours.code_generator_class is not jinja2.compiler.CodeGenerator
+    variables = {
+        "a": "<&'\">",
+        "b": Markup("<em>ok</em>"),
+        "xs": ["x<", "y", "“z”"],
+        "d": {"k": "</script>&'", "n": [1, 2.5, None]},
+    }
+    for name in _TEMPLATES:
+        for values in (variables, {**variables, "xs": []}):
+            assert ours.get_template(name).render(values) == jinjas.get_template(name).render(values), name
+    source = ours.loader.get_source(ours, "child.html")[0]
+    assert "yield ''.join((" in ours.compile(source, "child.html", raw=True)  # our code, not Jinja's, was tried
+    with pytest.raises(jinja2.UndefinedError):  # a missing variable is still an error
+        ours.get_template("part.html").render(a="x", d={})
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(_JSON_VALUES, st.sampled_from([None, 2]))
+@settings(max_examples=300)
+def test_tojson_writes_what_jinjas_filter_writes(value: object, indent: int | None) -> None:
+    assert templates.tojson(value, indent) == jinja2.utils.htmlsafe_json_dumps(value, sort_keys=True, indent=indent)
+    assert isinstance(templates.tojson(value), Markup)
+
+
+def test_pages_rendered_as_bytes_are_the_pages_text_in_utf8(bundled: Project) -> None:
+    options = BuildOptions(bundled.content, bundled.root / "templates", bundled.root / "static", bundled.out)
+    site = load.load_site(options.content_dir)
+    assets = collect_assets(options.static_dir)[0]
+    urls = Urls(site.config.base_url)
+    renderer, plan = render.prepare(site, options.templates_dir, urls, assets, RenderCache(), search=False)
+    assert any(job.markdown is not None for job in plan.jobs) and any(job.markdown is None for job in plan.jobs)
+    for job in plan.jobs:
+        body = None if job.markdown is None else renderer.markdown(job.markdown)
+        assert renderer.page_bytes(job, body) == renderer.page(job, body).encode("utf-8")
 
 
 def test_raw_html_passes_only_when_the_site_opts_in(project: Project, capsys) -> None:

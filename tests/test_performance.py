@@ -182,7 +182,7 @@ def test_each_page_is_written_by_the_process_that_rendered_it(tmp_path: Path, mo
     copy much of the loaded site that the main process holds anyway."""
     make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
     log = tmp_path / "log"
-    real_write, real_page = StagingTree.write, PageRenderer.page
+    real_write, real_page = StagingTree.write, PageRenderer.page_bytes
 
     def note(action: str, output_path: str) -> None:
         with log.open("a") as file:  # appends from several processes do not interleave
@@ -192,12 +192,12 @@ def test_each_page_is_written_by_the_process_that_rendered_it(tmp_path: Path, mo
         note("wrote", output_path)
         real_write(self, output_path, data)
 
-    def logged_page(self: PageRenderer, job: PageJob, body: RenderResult | None) -> str:
+    def logged_page(self: PageRenderer, job: PageJob, body: RenderResult | None) -> bytes:
         note("rendered", job.output_path)
         return real_page(self, job, body)
 
     monkeypatch.setattr(StagingTree, "write", logged_write)
-    monkeypatch.setattr(PageRenderer, "page", logged_page)
+    monkeypatch.setattr(PageRenderer, "page_bytes", logged_page)
     options = BuildOptions(
         tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "out", search=False, workers=2
     )
