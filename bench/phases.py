@@ -82,7 +82,7 @@ class StepTimes:
 
     STEPS = (
         ("Markdown", render.PageRenderer, "markdown_each"),  # a chunk's pages at a time
-        ("templates", render.PageRenderer, "page"),
+        ("templates", render.PageRenderer, "page_bytes"),  # and encoding, part by part
         ("writing", write.StagingTree, "write"),
         ("scanning", stream, "scan_page"),
         ("checking", LinkChecker, "check_page"),
