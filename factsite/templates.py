@@ -114,11 +114,16 @@ _JSON = json.JSONEncoder(sort_keys=True)
 def tojson(value: Any, indent: int | None = None) -> markupsafe.Markup:
     """Jinja's `tojson` filter, byte for byte (`<`, `>`, `&` and `'` written as \\u escapes, safe
     in a <script> or an attribute), without its per-call lookups of the environment's policies
-    (the site never changes them): a JSON-LD block costs about half as much."""
+    (the site never changes them), and replacing only the characters there are: a JSON-LD
+    block costs about a third as much."""
     text = _JSON.encode(value) if indent is None else json.dumps(value, sort_keys=True, indent=indent)
-    return markupsafe.Markup(
-        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
-    )
+    for character, escaped in _JSON_ESCAPES:
+        if character in text:  # (a memchr; str.replace counts the characters one by one, found or not)
+            text = text.replace(character, escaped)
+    return markupsafe.Markup(text)
+
+
+_JSON_ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"))
 
 
 class _Environment(jinja2.Environment):
