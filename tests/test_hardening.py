@@ -374,6 +374,17 @@ def test_templates_compiled_our_way_render_what_jinjas_own_code_renders(tmp_path
         ours.get_template("part.html").render(a="x", d={})
 
 
+def test_templates_kept_compiled_by_a_version_writing_other_code_are_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template compiled before our code generator, or with Jinja's own tojson (which takes the
+    evaluation context first), must not be loaded by this version: the kept folder is another."""
+    ours = templates.kept_compiled(tmp_path)
+    monkeypatch.setattr(templates, "_CODE_SHAPE", "Jinja's own code")
+    theirs = templates.kept_compiled(tmp_path)
+    assert ours is not None and theirs is not None and ours.directory != theirs.directory
+
+
 _JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
