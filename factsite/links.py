@@ -165,9 +165,10 @@ def add_links(into: Deferred, target: str, links: tuple[list[str], list[str], li
         known[2].extend(links[2])
 
 
-PageHtml = Callable[[str], str]
-"""Output path -> the page's HTML: asked for only when a link on it is broken, for the link's
-href or line (builds are deterministic: a page rendered again is the same page)."""
+PageHtml = Callable[[str], bytes]
+"""Output path -> the page's HTML, in UTF-8 as written: asked for only when a link on it is
+broken, for the link's href or line (builds are deterministic: a page rendered again is the same
+page)."""
 
 
 @dataclass
@@ -248,7 +249,7 @@ class LinkChecker:
             where = self.urls.url(target.removesuffix("index.html"))
             for fragment, output_path, number in zip(fragments, pages, numbers, strict=True):
                 if fragment not in offered:
-                    data = page_html(output_path).encode()
+                    data = page_html(output_path)
                     href = scan_page(data).links[number]
                     message = f"broken link {href!r}: no element with id '{fragment}' on {where}"
                     problems.append(self._problem(output_path, href, number, message, data))
@@ -258,7 +259,7 @@ class LinkChecker:
         source = self.markdown_sources.get(output_path)
         if source is not None:
             return Problem(source.origin.path, _line_in_markdown(source, href, self.urls), message)
-        data = html if isinstance(html, bytes) else html(output_path).encode()
+        data = html if isinstance(html, bytes) else html(output_path)
         return Problem(f"{self.shown_output}/{output_path}", html_line(data, number), message)
 
 
@@ -287,9 +288,7 @@ def check_links(
     problems: list[Problem] = []
     deferred: Deferred = {}
 
-    def page_html(output_path: str) -> str:
-        return pages[output_path].decode("utf-8")
-
+    page_html = pages.__getitem__
     for output_path, scan in scans.items():
         problems += checker.check_page(output_path, scan, page_html, deferred)
     return problems + checker.check_anchors(deferred, {path: scan.ids for path, scan in scans.items()}, page_html)

@@ -85,13 +85,13 @@ def stream_pages(
     jobs: dict[str, PageJob] = {}
     """Output path -> job, made only if a broken link's page must be rendered again."""
 
-    def page_html(output_path: str) -> str:
+    def page_html(output_path: str) -> bytes:
         """A page rendered again (the same bytes: builds are deterministic) for a broken link's
         href or line."""
         if not jobs:
             jobs.update((job.output_path, job) for job in plan.jobs)
         job = jobs[output_path]
-        return renderer.page(job, renderer.markdown(job.markdown) if job.markdown is not None else None)
+        return renderer.page_bytes(job, renderer.markdown(job.markdown) if job.markdown is not None else None)
 
     try:
         for chunk_index, result in _results(len(chunks), workers, len(plan.jobs), meanwhile):
