@@ -9,7 +9,7 @@ compiling templates, then rendering, checking and writing (until the last chunk 
 end of the build. CPU time is this process's and, separately, that of its finished children (the
 record-file loader and the rendering workers). Each run starts with no output and no cache.
 
-A second table adds up the steps each chunk's pages go through (see factsite.stream._run_jobs):
+A second table adds up the steps each chunk's pages go through (see factsite.parallel.stream._run_jobs):
 Markdown, templates, writing, scanning, checking, with the pages each did and its time per page,
 in this process only (with `--workers 1`, that is every page; otherwise the main process's share).
 """
@@ -35,9 +35,12 @@ sys.path.insert(0, str(REPO / "bench"))
 from corpus import make_corpus  # noqa: E402
 
 _importing = time.perf_counter()
-from factsite import build, render, stream, write  # noqa: E402
+from factsite import build  # noqa: E402
 from factsite import options as options_module  # noqa: E402
-from factsite.links import LinkChecker  # noqa: E402
+from factsite.check.links import LinkChecker  # noqa: E402
+from factsite.parallel import stream  # noqa: E402
+from factsite.publish.staging import StagingTree  # noqa: E402
+from factsite.render.renderer import PageRenderer  # noqa: E402
 
 IMPORT_SECONDS = time.perf_counter() - _importing
 
@@ -81,9 +84,9 @@ class StepTimes:
     """Calls and seconds of each rendering step, in this process."""
 
     STEPS = (
-        ("Markdown", render.PageRenderer, "markdown_each"),  # a chunk's pages at a time
-        ("templates", render.PageRenderer, "page_bytes"),  # and encoding, part by part
-        ("writing", write.StagingTree, "write"),
+        ("Markdown", PageRenderer, "markdown_each"),  # a chunk's pages at a time
+        ("templates", PageRenderer, "page_bytes"),  # and encoding, part by part
+        ("writing", StagingTree, "write"),
         ("scanning", stream, "scan_page"),
         ("checking", LinkChecker, "check_page"),
     )
@@ -121,10 +124,10 @@ def measure(project: Path, workers: int | None, steps: StepTimes | None = None) 
     for made in ("_site", ".cache"):
         shutil.rmtree(project / made, ignore_errors=True)
     clock = Clock()
-    originals = (build.load_site, render.prepare, render.PageRenderer.compile_templates, stream._results)
-    build.load_site = wrapped(clock, "loading", build.load_site)
-    render.prepare = wrapped(clock, "planning", render.prepare)  # (the build imports it when it plans)
-    render.PageRenderer.compile_templates = wrapped(clock, "compiling templates", originals[2])  # type: ignore[method-assign]
+    originals = (build.load_site, build.plan_site, PageRenderer.compile_templates, stream._results)
+    build.load_site = wrapped(clock, "loading", build.load_site)  # type: ignore[assignment]
+    build.plan_site = wrapped(clock, "planning", build.plan_site)  # type: ignore[assignment]
+    PageRenderer.compile_templates = wrapped(clock, "compiling templates", originals[2])  # type: ignore[method-assign]
 
     def results(*args: Any, **kwargs: Any) -> Iterator[Any]:
         for index, result in enumerate(originals[3](*args, **kwargs)):
@@ -144,7 +147,7 @@ def measure(project: Path, workers: int | None, steps: StepTimes | None = None) 
             build.build_site(options)
         clock.mark("built")
     finally:
-        build.load_site, render.prepare, render.PageRenderer.compile_templates, stream._results = originals
+        build.load_site, build.plan_site, PageRenderer.compile_templates, stream._results = originals  # type: ignore[assignment, method-assign]
     return clock
 
 

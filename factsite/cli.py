@@ -10,8 +10,8 @@ from pathlib import Path
 
 from .errors import SiteError, UsageError
 from .options import BuildOptions, default_workers
-from .precompile import helper_for
-from .workers import WorkerLost
+from .parallel.helper import helper_for
+from .parallel.pool import WorkerLost
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
@@ -113,8 +113,8 @@ def _options(args: argparse.Namespace) -> BuildOptions:
     )
 
 
-def main(argv: Sequence[str] | None = None, process_ends: bool = False) -> int:
-    """Run a command; `process_ends`: the caller ends the process when this returns (build.py)."""
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; return the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv.insert(0, "build")
@@ -126,18 +126,18 @@ def main(argv: Sequence[str] | None = None, process_ends: bool = False) -> int:
     options = _options(args)
     try:
         if args.command == "serve":
-            from .serve import serve
+            from .preview.server import serve
 
             return serve(options, host=args.host, port=args.port)
         write = args.command == "build"
         # The build's helper starts first of all (it compiles templates and parses Markdown while
-        # the engine is imported and the site loaded: see factsite.precompile), then the engine.
+        # the engine is imported and the site loaded: see parallel.helper), then the engine.
         with helper_for(options, write) as helper:
             from .build import build_site
 
             progress = TerminalProgress() if sys.stdout.isatty() and not args.quiet else None
             try:
-                report = build_site(options, write, progress, process_ends, helper)
+                report = build_site(options, write, progress, helper)
             finally:
                 if progress is not None:
                     progress.clear()

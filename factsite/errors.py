@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .values import value_methods
-
 
 @dataclass(frozen=True, order=True, slots=True)
 class Problem:
@@ -20,8 +18,7 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-@value_methods
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(frozen=True, slots=True)
 class PartialContent:
     """What a failed load could still read: enough to check Markdown references anyway."""
 

@@ -1,5 +1,5 @@
 """What a build is asked to do: where things are, as the user named them. Light to import, so the
-command line can start the build's helper before the engine is imported (see factsite.precompile)."""
+command line can start the build's helper before the engine is imported (see parallel.helper)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .values import value_methods
-
 
 def default_workers() -> int:
     """This machine's cores, up to 4 (more start faster than they pay off for a site's size)."""
     return min(os.cpu_count() or 1, 4)
 
 
-@value_methods
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(frozen=True)
 class BuildOptions:
     """Where things are, as the user named them."""
 

@@ -12,7 +12,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from factsite.load import load_site  # noqa: E402
+from factsite.content.load import load_site  # noqa: E402
 
 from browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from factsite.write import MARKER
+from factsite.publish.staging import MARKER
 
 from conftest import REPO, Project, snapshot
 

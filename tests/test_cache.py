@@ -15,7 +15,7 @@ import pytest
 from factsite.build import build_site
 from factsite.errors import SiteError, UsageError
 from factsite.options import BuildOptions
-from factsite.write import MARKER
+from factsite.publish.staging import MARKER
 
 from conftest import REPO, Project, snapshot
 
@@ -208,7 +208,7 @@ def test_check_keeps_no_compiled_templates(bundled: Project) -> None:
 def test_workers_writing_into_a_tampered_kept_site_give_exactly_a_clean_build(tmp_path: Path) -> None:
     """Each worker writes the pages it renders, into the same kept folder, racing the other to
     clear an earlier build's files out of the way."""
-    from factsite.workers import PARALLEL_MINIMUM
+    from factsite.parallel.pool import PARALLEL_MINIMUM
 
     from corpus import make_corpus
 

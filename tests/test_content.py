@@ -7,7 +7,7 @@ import os
 import pytest
 import yaml
 
-from factsite.load import load_site
+from factsite.content.load import load_site
 
 from conftest import REPO
 

@@ -267,7 +267,7 @@ def test_usage_errors_exit_2(argv, message, capsys) -> None:
 def test_dates_are_checked_against_the_gregorian_calendar(year: int) -> None:
     import calendar
 
-    from factsite.fields import FieldError, parse_date
+    from factsite.content.fields import FieldError, parse_date
 
     for month in range(1, 13):
         last = calendar.monthrange(year, month)[1]

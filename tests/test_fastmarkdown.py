@@ -1,6 +1,6 @@
-"""The accelerated Markdown path (pulldown-cmark through pyromark, else markdown-it-pyrs) gives
-byte-identical HTML to the reference path (markdown-it-py), on every page we have and on thousands
-of generated documents, and is just as safe."""
+"""The quick Markdown path (pulldown-cmark through pyromark, with our syntax applied to its HTML)
+gives byte-identical HTML to the reference path (markdown-it-py), on every page we have and on
+thousands of generated documents, and is just as safe; without pyromark, builds are the same."""
 
 from __future__ import annotations
 
@@ -11,37 +11,36 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factsite import fastmarkdown, pulldown
-from factsite.assets import collect_assets
-from factsite.load import load_site, page_body
-from factsite.markdown import make_markdown, render_each, render_markdown
-from factsite.render import _SiteResolver, make_environment
-from factsite.urls import Urls
-from factsite.views import build_views
+from factsite.content.load import load_site
+from factsite.content.pages import page_body
+from factsite.plan.urls import Urls
+from factsite.plan.views import build_views
+from factsite.publish.assets import collect_assets
+from factsite.render import pulldown, record_syntax
+from factsite.render.markdown import MarkdownRenderer
+from factsite.render.renderer import SiteResolver, make_environment
+from factsite.render.targets import Resolver
 
 from conftest import REPO
 from corpus import make_corpus
 from markdown_documents import document
 from test_markdown import CASES, FakeSite
 
-pytestmark = pytest.mark.skipif(not fastmarkdown.is_available(), reason="markdown-it-pyrs is not installed")
-needs_pulldown = pytest.mark.skipif(pulldown.pyromark is None, reason="pyromark is not installed")
+pytestmark = pytest.mark.skipif(pulldown.pyromark is None, reason="pyromark is not installed")
 
 
-def both_paths(text: str, resolver) -> tuple[str, str]:
-    md = make_markdown(allow_raw_html=False)
-    return (
-        str(render_markdown(md, text, resolver, accelerate=False).html),
-        str(render_markdown(md, text, resolver, accelerate=True).html),
-    )
+def both_paths(text: str, resolver: Resolver) -> tuple[str, str]:
+    """(the reference path's HTML, the quickest path's)."""
+    markdown = MarkdownRenderer(resolver, allow_raw_html=False)
+    return str(markdown.render_reference(text).html), str(markdown.render(text).html)
 
 
-def site_resolver(content: Path):
+def site_resolver(content: Path) -> tuple[object, SiteResolver]:
     site = load_site(content)
     urls = Urls("https://example.github.io/explainer/")
     assets, _ = collect_assets(REPO / "static")
-    env = make_environment(REPO / "templates", urls, assets)
-    return site, _SiteResolver(site, build_views(site, urls), urls, env, ())
+    env = make_environment(REPO / "templates", urls, assets.output_path_of)
+    return site, SiteResolver(site, build_views(site, urls), urls, env)
 
 
 @pytest.mark.parametrize("source", [c[1] for c in CASES], ids=[c[0] for c in CASES])
@@ -52,15 +51,11 @@ def test_the_rendering_rules_agree(source: str) -> None:
 
 def test_the_bundled_explainer_renders_identically(tmp_path: Path) -> None:
     site, resolver = site_resolver(REPO / "content")
-    accelerated = 0
-    for page in site.pages:
+    for page in site.pages:  # type: ignore[attr-defined]
         reference, fast = both_paths(page_body(page), resolver)
         assert fast == reference, page.slug
-        accelerated += fastmarkdown.can_render(page_body(page))
-    assert accelerated == len(site.pages), "every bundled page should take the fast path"
 
 
-@needs_pulldown
 def test_the_bundled_explainer_and_the_corpus_take_the_quickest_parser(tmp_path: Path) -> None:
     make_corpus(100, tmp_path / "content")
     for content in (REPO / "content", tmp_path / "content"):
@@ -71,7 +66,7 @@ def test_the_bundled_explainer_and_the_corpus_take_the_quickest_parser(tmp_path:
 def test_a_generated_corpus_renders_identically(tmp_path: Path) -> None:
     make_corpus(300, tmp_path / "content")
     site, resolver = site_resolver(tmp_path / "content")
-    for page in site.pages:
+    for page in site.pages:  # type: ignore[attr-defined]
         reference, fast = both_paths(page_body(page), resolver)
         assert fast == reference, page.slug
 
@@ -89,6 +84,7 @@ def test_a_generated_corpus_renders_identically(tmp_path: Path) -> None:
         "[a](actor:ivo-daalder) [a](actor:ivo-daalder) [t](term:nato) [t](term:nato) <term:nato>\n",
         "[t](term:nato) then [u](term:unknown-term)\n",
         "::quote[q1]\n\n::event[unknown]\n",
+        "[``](x)\n| a |\n| - |\n| `1` [``](x) |\n",
     ],
 )
 def test_safety_and_edge_cases_agree(text: str) -> None:
@@ -122,21 +118,11 @@ def test_heading_ids_agree(text: str) -> None:
     ["Footnote[^1].\n\n[^1]: Note.\n", "Text\n::quote[q1]\n", "> ::quote[q1]\n", "- ::quote[q1]\n"],
 )
 def test_pages_the_fast_path_cannot_match_go_to_the_python_path(text: str) -> None:
-    assert not fastmarkdown.can_render(text)
+    assert not record_syntax.can_apply(text)
     reference, fast = both_paths(text, FakeSite())
     assert fast == reference
 
 
-@pytest.mark.parametrize("text", ["[``](x)\n", "| a |\n| - |\n| `1` [``](x) |\n"])
-def test_a_text_the_rust_parser_fails_on_renders_on_the_python_path(text: str) -> None:
-    """markdown-it-pyrs 0.4 panics on an empty-looking code span inside a link label."""
-    assert fastmarkdown.can_render(text)
-    reference, fast = both_paths(text, FakeSite())
-    assert fast == reference
-    assert '<a href="x">' in fast
-
-
-@needs_pulldown
 @pytest.mark.parametrize(
     "text",
     [
@@ -155,7 +141,6 @@ def test_what_pulldown_cmark_writes_differently_is_rewritten(text: str) -> None:
     assert fast == reference
 
 
-@needs_pulldown
 @pytest.mark.parametrize(
     "text",
     [
@@ -192,66 +177,36 @@ def test_what_pulldown_cmark_reads_differently_goes_elsewhere(text: str) -> None
     assert 'href="javascript:' not in fast.lower()
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "x**£** and x__€__ and a*→*b\n",  # symbols count as punctuation in markdown-it-py's CommonMark
-        "![a \\* b](/i.png) ![&amp; c](/j.png)\n",
-        "one\n:--\ntwo\n",
-        "> Gamma\n> :-:\n> - item\n",  # ... also in a quote
-        "[`](/x) and `code`\n",  # a backtick in a link's text
-        "[``](x)\n",  # one on which markdown-it-pyrs 0.4 panics
-        "| a |\n| - |\n| **b a*b*** *a*b |\n",  # runs of three
-        "> x\n| a | b |\n| - | - |\n",  # a table under a quote's lazy line
-        "1. Run this:\n   ```\n   build\n   ```\n2. Then this.\n",  # a fence right under a list item's text
-        "- a\n  ~~~\n  x\n  ~~~\n",
-        "> a quote &amp; more\n1999. a year\n",  # a numbered line right under a quote
-        " > a quote &amp; more\n-\n",  # a dash right under a quote
-        "| a |\n| - |\n| b &amp; c |\n  1999. x\n",  # a numbered line right under a table
-        "* a `  \n ` b &amp; c\n",  # a code span across a line break
-        "[d](https://例え.jp/)\n",
-        "> | a |\n> | - |\n> lazy\n",
-    ],
-)
-def test_what_markdown_it_pyrs_reads_differently_goes_to_the_python_path(text: str) -> None:
-    """Found by the generated documents: markdown-it-pyrs follows an older CommonMark in places."""
-    assert fastmarkdown._markdown_it_rs(text) is None
-    reference, fast = both_paths(text, FakeSite())
-    assert fast == reference
-
-
 @pytest.mark.parametrize("risky", [False, True], ids=["prose", "with escapes, entities and raw HTML"])
 def test_generated_documents_render_identically(risky: bool) -> None:
     """Documents mixing the constructs authors use with punctuation, URLs and layouts where
     CommonMark parsers part ways (tests/markdown_documents.py); a failure names the document."""
-    md, site = make_markdown(allow_raw_html=False), FakeSite()
     count = 1200
     through_pulldown = 0
     for seed in range(count):
         text = document(seed, risky)
-        reference = render_markdown(md, text, site, accelerate=False).html
-        assert render_markdown(md, text, site, accelerate=True).html == reference, f"document({seed}, {risky})"
-        through_pulldown += pulldown.pyromark is not None and pulldown.render(text) is not None
-    if pulldown.pyromark is not None:  # most risky documents must not take it: a few must
-        assert through_pulldown >= count // (40 if risky else 10), "the documents should exercise pulldown-cmark"
+        reference, fast = both_paths(text, FakeSite())
+        assert fast == reference, f"document({seed}, {risky})"
+        through_pulldown += pulldown.render(text) is not None
+    # Most risky documents must not take the quick path: a few must.
+    assert through_pulldown >= count // (40 if risky else 10), "the documents should exercise pulldown-cmark"
 
 
 @pytest.mark.parametrize("allow_raw_html", [False, True])
 def test_rendering_many_at_once_is_rendering_each_alone(allow_raw_html: bool) -> None:
     """The published build renders a chunk's pages together (render_each): same HTML and the same
     problems as one at a time, whichever path each page takes (fast, Python, unknown records)."""
-    md, site = make_markdown(allow_raw_html), FakeSite()
+    markdown = MarkdownRenderer(FakeSite(), allow_raw_html)
     texts = [document(seed, risky=seed % 2 == 1) for seed in range(300)]
     texts += ["Intro.\n\nSee [x](actor:nobody).\n", "[``](x)\n", "A footnote.[^1]\n\n[^1]: Here.\n", ""]
-    together = render_each(md, texts, site)
-    alone = [render_markdown(md, text, site) for text in texts]
+    together = markdown.render_each(texts)
+    alone = [markdown.render(text) for text in texts]
     assert [(str(r.html), r.problems) for r in together] == [(str(r.html), r.problems) for r in alone]
     assert any(r.problems for r in together), "an unknown record must be reported from a batch too"
 
 
 def test_unknown_references_fall_back_for_exact_error_lines() -> None:
-    md = make_markdown(allow_raw_html=False)
-    result = render_markdown(md, "Intro.\n\nSee [x](actor:nobody).\n", FakeSite(), accelerate=True)
+    result = MarkdownRenderer(FakeSite(), allow_raw_html=False).render("Intro.\n\nSee [x](actor:nobody).\n")
     assert result.problems == [(3, "link to unknown actor 'nobody' (actor:nobody); check the id in the actor list")]
 
 
@@ -263,9 +218,9 @@ maximal) on the same line."""
 @given(st.text(alphabet="`` a\nb", max_size=24))
 @settings(max_examples=3000)
 def test_code_spans_are_found_on_their_lines_as_defined(text: str) -> None:
-    """pulldown.code_spans_on_their_lines searches with str.find (quick); it must agree with the
+    """pulldown's check for code spans searches with str.find (quick); it must agree with the
     regular expression that defines it."""
-    assert pulldown.code_spans_on_their_lines(text) == all(span.group(2) for span in _CODE_SPAN.finditer(text))
+    assert pulldown._code_spans_on_their_lines(text) == all(span.group(2) for span in _CODE_SPAN.finditer(text))
 
 
 @given(st.text(alphabet="~~ a\n", max_size=24))
@@ -275,9 +230,9 @@ def test_runs_of_tildes_other_than_two_are_found_as_defined(text: str) -> None:
 
 
 def test_the_slug_rule_drops_what_the_anchors_plugins_rule_drops() -> None:
-    """fastmarkdown's pattern leaves out the plugin's explicit U+4E00-U+9FFF range (costly to
-    compile): every character of it is a word character already."""
+    """record_syntax's pattern leaves out the plugin's explicit U+4E00-U+9FFF range: every
+    character of it is a word character already."""
     assert all(re.fullmatch(r"\w", chr(code)) for code in range(0x4E00, 0xA000))
     plugin = re.compile(r"[^\w\u4e00-\u9fff\- ]")
     sample = "".join(chr(code) for code in range(0, 0x30000, 7))
-    assert fastmarkdown._NOT_IN_SLUG.sub("", sample) == plugin.sub("", sample)
+    assert record_syntax._NOT_IN_SLUG.sub("", sample) == plugin.sub("", sample)

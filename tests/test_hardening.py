@@ -13,24 +13,25 @@ import time
 from html.parser import HTMLParser
 from pathlib import Path
 
-import jinja2
-import markupsafe
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from markupsafe import Markup
 
-from factsite import links, load, render, stream, templates, workers
-from factsite.assets import Assets, collect_assets
+import factsite.build
 from factsite.build import build_site
-from factsite.caches import RenderCache
+from factsite.check import links
+from factsite.content import load
+from factsite.content.model import TextInFile
+from factsite.content.pages import page_body
 from factsite.errors import SiteError
-from factsite.model import TextInFile
 from factsite.options import BuildOptions
-from factsite.render import make_environment
-from factsite.templates import _escape_replacing, escape_output
-from factsite.urls import Urls
-from factsite.workers import PARALLEL_MINIMUM, can_fork
+from factsite.parallel import pool, stream
+from factsite.parallel.pool import PARALLEL_MINIMUM, can_fork
+from factsite.plan.pages import plan_site
+from factsite.plan.urls import Urls
+from factsite.publish.assets import collect_assets
+from factsite.render import templates
+from factsite.render.renderer import make_environment, make_renderer
 
 from conftest import REPO, Project, snapshot
 from corpus import make_corpus
@@ -137,7 +138,7 @@ def test_pages_text_is_left_in_its_files_only_where_workers_fork(tmp_path: Path)
     alone = load.load_site(tmp_path / "content", workers=1).pages
     assert all(isinstance(page.body, TextInFile) for page in forking)
     assert all(isinstance(page.body, str) for page in alone)
-    assert [load.page_body(page) for page in forking] == [page.body for page in alone]
+    assert [page_body(page) for page in forking] == [page.body for page in alone]
     first = forking[0].body
     assert isinstance(first, TextInFile)
     assert Path(first.path).read_text(encoding="utf-8")[: first.start].endswith("---\n")
@@ -163,13 +164,13 @@ def test_a_page_edited_while_the_site_builds_stops_the_build(
     assert _build_in_two(big_project, capsys)[0] == 0
     published = snapshot(big_project.out)
     edited = sorted((big_project.content / "pages").glob("*.md"))[0]
-    real_prepare = render.prepare
+    real_plan = factsite.build.plan_site
 
-    def edit_then_prepare(*args: object, **kwargs: object) -> object:
+    def edit_then_plan(*args: object, **kwargs: object) -> object:
         edited.write_text(edited.read_text() + "\nA sentence added after loading.\n")
-        return real_prepare(*args, **kwargs)  # type: ignore[arg-type]
+        return real_plan(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(render, "prepare", edit_then_prepare)
+    monkeypatch.setattr(factsite.build, "plan_site", edit_then_plan)
     code, err = _build_in_two(big_project, capsys)
     assert code == 1
     assert f"{edited}:1: file changed while the site was being built; build again" in err
@@ -187,14 +188,14 @@ def test_a_page_swapped_for_a_link_outside_while_the_site_builds_is_not_read(
     outside.write_bytes(edited.read_bytes().replace(b"a", b"X"))
     status = edited.stat()
     os.utime(outside, ns=(status.st_atime_ns, status.st_mtime_ns))
-    real_prepare = render.prepare
+    real_plan = factsite.build.plan_site
 
-    def swap_then_prepare(*args: object, **kwargs: object) -> object:
+    def swap_then_plan(*args: object, **kwargs: object) -> object:
         edited.unlink()
         edited.symlink_to(outside)
-        return real_prepare(*args, **kwargs)  # type: ignore[arg-type]
+        return real_plan(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(render, "prepare", swap_then_prepare)
+    monkeypatch.setattr(factsite.build, "plan_site", swap_then_plan)
     code, err = _build_in_two(big_project, capsys)
     assert code == 1
     assert f"{edited}:1: file changed while the site was being built; build again" in err
@@ -267,19 +268,6 @@ def test_hostile_text_in_every_field_stays_text(project: Project, capsys) -> Non
     assert "{{ 7*7 }}" in project.page("p/index.html")
 
 
-class _HasHtml:
-    def __html__(self) -> str:
-        return "<b>safe</b>"
-
-
-@given(st.text() | st.integers() | st.none() | st.builds(Markup, st.text()) | st.just(_HasHtml()))
-@settings(max_examples=300)
-def test_template_output_is_escaped_exactly_as_markupsafe_does(value: object) -> None:
-    assert escape_output(value) == str(markupsafe.escape(value))
-    if type(value) is str:
-        assert _escape_replacing(value) == str(markupsafe.escape(str(value)))
-
-
 _TAG_PIECES = [" ", "\t", "\n", "\x1c", "href", "HREF", "hRef", "name", "NaMe", "data-", "x", "=", '"', "'",
                "&amp;", "/p/#f", "\u0130", "\u212a", 'href="/a/"', 'name="n"', ' href="', ' name="']  # fmt: skip
 
@@ -305,106 +293,31 @@ def test_common_link_tags_are_read_quickly() -> None:
 
 def test_templates_see_the_sites_functions_and_jinjas_own_globals(tmp_path: Path) -> None:
     (tmp_path / "t.html").write_text(
-        "{{ url('a/') }}|{{ asset('x.css') }}|{{ range(2) | list }}|{{ lipsum is defined }}"
+        "{{ url('a/') }}|{{ asset('x.css') }}|{{ range(2) | list }}|{{ lipsum is defined }}|{{ '<&>' }}"
     )
-    env = make_environment(tmp_path, Urls("https://example.org/sub/"), Assets({}, {"x.css": "static/x.1.css"}))
+    env = make_environment(tmp_path, Urls("https://example.org/sub/"), {"x.css": "static/x.1.css"})
     template = env.get_template("t.html")
-    assert type(template.globals) is dict  # one plain dict: see templates._Environment
-    assert template.render() == "/sub/a/|/sub/static/x.1.css|[0, 1]|True"
+    assert template.render() == "/sub/a/|/sub/static/x.1.css|[0, 1]|True|&lt;&amp;&gt;"
     assert template.render(url=lambda path: "mine").startswith("mine|")  # a variable still wins over a global
 
 
-def test_templates_escape_with_the_plain_string_escape(tmp_path: Path) -> None:
-    (tmp_path / "t.html").write_text("{{ a }}|{{ b }}|{% set c %}<i>{{ a }}</i>{% endset %}{{ c }}|{{ c }}")
-    env = make_environment(tmp_path, Urls(""), Assets({}, {}))
-    template = env.get_template("t.html")
-    assert template.root_render_func.__globals__["escape"] is escape_output  # else a Jinja change undid it
-    captured = "<i>&lt;&amp;&#39;&#34;&gt;</i>"  # a captured block is marked safe: not escaped twice
-    expected = f"&lt;&amp;&#39;&#34;&gt;|<em>ok</em>|{captured}|{captured}"
-    assert template.render(a="<&'\">", b=Markup("<em>ok</em>")) == expected
-
-
-_TEMPLATES = {
-    "base.html": "<title>{% block title %}T{% endblock %}</title>{{ a }}<b>{% block main %}{% endblock %}</b>",
-    "child.html": (
-        '{% extends "base.html" %}{% block title %}{{ super() }}-{{ a }}{% endblock %}'
-        '{% block main %}{% for x in xs %}<i id="{{ x }}">{{ loop.index }}/{{ x | upper }}</i>{% if not loop.last %},'
-        "{% endif %}{% else %}none{% endfor %}{% include 'part.html' %}{% endblock %}"
-    ),
-    "part.html": '<p class="{{ a }}">{{ xs | join(", ") }} {{ d | tojson }} {{ d | tojson(2) }}</p>',
-    "macros.html": (
-        "{% macro card(v, level=2) %}<h{{ level }}>{{ v }}</h{{ level }}>{% endmacro %}"
-        "{% macro box(v) %}<div>{{ v }}{{ caller() }}</div>{% endmacro %}"
-        "{{ card(a) }}{{ card(b, 3) }}{% call box(b) %}<em>{{ a }}</em>{% endcall %}"
-        "{% set captured %}<s>{{ a }}</s>{{ b }}{% endset %}{{ captured }}{{ captured | length }}"
-        "{% with y = a ~ b %}[{{ y }}]{% endwith %}{% set ns = namespace(n=0) %}"
-        "{% for x in xs %}{% set ns.n = ns.n + 1 %}{% endfor %}{{ ns.n }}"
-        "{% autoescape false %}{{ a }}|{{ b }}{% endautoescape %}{% raw %}{{ a }}{% endraw %}"
-        "{{ a if xs else b }}{{ xs | map('upper') | join }}{{ '%s-%s' | format(a, b) }}{{ b | safe }}"
-    ),
-    "lines.html": (
-        "  {%- if a %}\n    {{ a }}\n  {% endif -%}  \n{{ b }}\n{#- c #}\n{% for x in xs %}\n{{ x }}\n{% endfor %}\n"
-    ),
-}
-
-
-def test_templates_compiled_our_way_render_what_jinjas_own_code_renders(tmp_path: Path) -> None:
-    """Our code generator joins each run of text and values into one yield, and `tojson` is ours:
-    the text must be the same, construct by construct."""
-    for name, text in _TEMPLATES.items():
-        (tmp_path / name).write_text(text)
-    ours = make_environment(tmp_path, Urls(""), Assets({}, {}))
-    jinjas = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(tmp_path), undefined=jinja2.StrictUndefined, **templates._SETTINGS
-    )
-    assert type(ours.code_generator_class) is type(jinja2.compiler.CodeGenerator)
-    assert ours.code_generator_class is not jinja2.compiler.CodeGenerator
-    variables = {
-        "a": "<&'\">",
-        "b": Markup("<em>ok</em>"),
-        "xs": ["x<", "y", "“z”"],
-        "d": {"k": "</script>&'", "n": [1, 2.5, None]},
-    }
-    for name in _TEMPLATES:
-        for values in (variables, {**variables, "xs": []}):
-            assert ours.get_template(name).render(values) == jinjas.get_template(name).render(values), name
-    source = ours.loader.get_source(ours, "child.html")[0]
-    assert "yield ''.join((" in ours.compile(source, "child.html", raw=True)  # our code, not Jinja's, was tried
-    with pytest.raises(jinja2.UndefinedError):  # a missing variable is still an error
-        ours.get_template("part.html").render(a="x", d={})
-
-
-def test_templates_kept_compiled_by_a_version_writing_other_code_are_not_used(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A template compiled before our code generator, or with Jinja's own tojson (which takes the
-    evaluation context first), must not be loaded by this version: the kept folder is another."""
+def test_templates_kept_compiled_by_another_jinja_are_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgraded (or reinstalled) Jinja writes other code: its compiled templates go to another
+    folder, so templates compiled by the old one are never loaded."""
     ours = templates.kept_compiled(tmp_path)
-    monkeypatch.setattr(templates, "_CODE_SHAPE", "Jinja's own code")
+    other_jinja = tmp_path / "compiler.py"
+    other_jinja.write_text("# another Jinja\n")
+    monkeypatch.setattr(templates, "_JINJA_CODE", (str(other_jinja), templates._JINJA_CODE[1]))
     theirs = templates.kept_compiled(tmp_path)
     assert ours is not None and theirs is not None and ours.directory != theirs.directory
 
 
-_JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
-    max_leaves=12,
-)
-
-
-@given(_JSON_VALUES, st.sampled_from([None, 2]))
-@settings(max_examples=300)
-def test_tojson_writes_what_jinjas_filter_writes(value: object, indent: int | None) -> None:
-    assert templates.tojson(value, indent) == jinja2.utils.htmlsafe_json_dumps(value, sort_keys=True, indent=indent)
-    assert isinstance(templates.tojson(value), Markup)
-
-
 def test_pages_rendered_as_bytes_are_the_pages_text_in_utf8(bundled: Project) -> None:
-    options = BuildOptions(bundled.content, bundled.root / "templates", bundled.root / "static", bundled.out)
-    site = load.load_site(options.content_dir)
-    assets = collect_assets(options.static_dir)[0]
+    site = load.load_site(bundled.content)
+    assets = collect_assets(bundled.root / "static")[0].output_path_of
     urls = Urls(site.config.base_url)
-    renderer, plan = render.prepare(site, options.templates_dir, urls, assets, RenderCache(), search=False)
+    plan = plan_site(site, urls, assets, search=False)
+    renderer = make_renderer(site, plan, urls, make_environment(bundled.root / "templates", urls, assets))
     assert any(job.markdown is not None for job in plan.jobs) and any(job.markdown is None for job in plan.jobs)
     for job in plan.jobs:
         body = None if job.markdown is None else renderer.markdown(job.markdown)
@@ -551,7 +464,7 @@ def test_a_worker_killed_mid_build_stops_the_build_with_a_clear_error(
     make_corpus(PARALLEL_MINIMUM + 50, project.content)
     assert project.run("build", "--no-search", capsys=capsys).code == 0
     published = snapshot(project.out)
-    monkeypatch.setattr(load, "BACKGROUND_MINIMUM", 0)  # the record files load in a worker
+    monkeypatch.setattr(load, "BIG_RECORD_FILE", 0)  # the record files load in a worker
     if worker == "loading records":
         monkeypatch.setattr(load, "_load_records_alone", _die)
     else:  # the main process renders too: only the worker dies
@@ -610,15 +523,15 @@ def test_ctrl_c_stops_a_build_cleanly_and_keeps_the_published_site(tmp_path: Pat
 
 
 def test_a_ctrl_c_that_reaches_a_worker_as_it_starts_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
-    start_worker = workers._start_worker
+    start_worker = pool._start_worker
 
     def interrupted_at_start() -> None:  # the worst moment: forked, not yet ignoring Ctrl-C
         os.kill(os.getpid(), signal.SIGINT)
         start_worker()
 
-    monkeypatch.setattr(workers, "_start_worker", interrupted_at_start)
-    with workers.fork_pool(2) as pool:
-        states = {pool.submit(_ctrl_c_state).result() for _ in range(8)}
+    monkeypatch.setattr(pool, "_start_worker", interrupted_at_start)
+    with pool.fork_pool(2) as workers:
+        states = {workers.submit(_ctrl_c_state).result() for _ in range(8)}
     assert states == {(signal.SIG_IGN, False)}  # ignored, and no longer held back
     assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())  # nor here
 

@@ -1,4 +1,4 @@
-"""Markdown rendering rules as a text-fixture table (tests/fixtures/markdown.md)."""
+"""Markdown rendering rules as a text-fixture table (tests/fixtures/markdown.md), on both paths."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from factsite.markdown import Resolver, Target, make_markdown, render_markdown
+from factsite.render.markdown import MarkdownRenderer
+from factsite.render.targets import Resolver, Target
 
 FIXTURES = Path(__file__).parent / "fixtures" / "markdown.md"
 
@@ -42,21 +43,24 @@ def read_cases() -> list[tuple[str, str, str]]:
 CASES = read_cases()
 
 
+@pytest.mark.parametrize("path", ["quickest", "reference"])
 @pytest.mark.parametrize(("source", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_rendering_rule(source: str, expected: str) -> None:
-    result = render_markdown(make_markdown(allow_raw_html=False), source, FakeSite())
+def test_rendering_rule(source: str, expected: str, path: str) -> None:
+    markdown = MarkdownRenderer(FakeSite(), allow_raw_html=False)
+    result = markdown.render(source) if path == "quickest" else markdown.render_reference(source)
     assert result.problems == []
     assert result.html == expected
 
 
 def test_raw_html_passes_only_when_the_site_opts_in() -> None:
-    result = render_markdown(make_markdown(allow_raw_html=True), "<b>bold</b>\n", FakeSite())
-    assert result.html == "<p><b>bold</b></p>\n"
+    assert MarkdownRenderer(FakeSite(), allow_raw_html=True).render("<b>bold</b>\n").html == "<p><b>bold</b></p>\n"
+    escaped = MarkdownRenderer(FakeSite(), allow_raw_html=False).render("<b>bold</b>\n").html
+    assert escaped == "<p>&lt;b&gt;bold&lt;/b&gt;</p>\n"
 
 
 def test_unknown_references_are_reported_with_their_line() -> None:
     source = "Intro.\n\nSee [x](actor:nobody).\n\n::event[nothing]\n"
-    result = render_markdown(make_markdown(allow_raw_html=False), source, FakeSite())
+    result = MarkdownRenderer(FakeSite(), allow_raw_html=False).render(source)
     assert result.problems == [
         (3, "link to unknown actor 'nobody' (actor:nobody); check the id in the actor list"),
         (5, "::event[nothing] embeds an unknown event 'nothing'"),

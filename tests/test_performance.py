@@ -15,14 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from factsite import files, load, stream
 from factsite.build import build_site
+from factsite.content import load
 from factsite.errors import SiteError
-from factsite.markdown import RenderResult
 from factsite.options import BuildOptions
-from factsite.render import PageJob, PageRenderer
-from factsite.workers import PARALLEL_MINIMUM
-from factsite.write import StagingTree
+from factsite.parallel import stream
+from factsite.parallel.pool import PARALLEL_MINIMUM
+from factsite.preview.rebuild import Rebuilder
 
 from conftest import REPO, snapshot
 from corpus import make_corpus
@@ -96,7 +95,7 @@ def test_big_record_files_load_in_a_worker_exactly_as_in_one_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     make_corpus(100, tmp_path / "content")
-    monkeypatch.setattr(load, "BACKGROUND_MINIMUM", 1)  # every record file goes to a worker
+    monkeypatch.setattr(load, "BIG_RECORD_FILE", 1)  # every record file goes to a worker
     assert load.load_site(tmp_path / "content", workers=2) == load.load_site(tmp_path / "content")
 
     timeline = tmp_path / "content" / "timeline.yaml"
@@ -136,22 +135,6 @@ def test_progress_stays_off_pipes_and_quiet_prints_nothing(tmp_path: Path) -> No
     assert quiet.stdout == "" and quiet.stderr == ""
 
 
-def test_a_build_whose_process_ends_next_leaves_the_site_it_held_for_the_end(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from factsite import build
-    from factsite.model import Site
-
-    monkeypatch.setattr(build, "_left_for_exit", [])
-    make_corpus(20, tmp_path / "content")
-    options = BuildOptions(tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "out", search=False)
-    build_site(options)
-    assert build._left_for_exit == []  # a library caller's builds are freed as usual
-    build_site(options, process_ends=True)
-    (held,) = build._left_for_exit
-    assert isinstance(held, dict) and isinstance(held["site"], Site) and held["plan"].jobs
-
-
 def test_a_build_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path) -> None:
     make_corpus(20, tmp_path / "content")
     options = BuildOptions(tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "out", search=False)
@@ -176,45 +159,6 @@ def test_a_broken_link_repeated_on_many_pages_is_reported_on_each(tmp_path: Path
     assert sorted(Path(p.path).name for p in raised.value.problems) == sorted(p.name for p in pages)
 
 
-def test_each_page_is_written_by_the_process_that_rendered_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No page travels between processes (the main process would hold them when the disk is slow).
-    With two workers, the main process renders beside one forked worker: a second worker would
-    copy much of the loaded site that the main process holds anyway."""
-    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
-    log = tmp_path / "log"
-    real_write, real_page = StagingTree.write, PageRenderer.page_bytes
-
-    def note(action: str, output_path: str) -> None:
-        with log.open("a") as file:  # appends from several processes do not interleave
-            file.write(f"{action} {os.getpid()} {output_path}\n")
-
-    def logged_write(self: StagingTree, output_path: str, data: bytes) -> None:
-        note("wrote", output_path)
-        real_write(self, output_path, data)
-
-    def logged_page(self: PageRenderer, job: PageJob, body: RenderResult | None) -> bytes:
-        note("rendered", job.output_path)
-        return real_page(self, job, body)
-
-    monkeypatch.setattr(StagingTree, "write", logged_write)
-    monkeypatch.setattr(PageRenderer, "page_bytes", logged_page)
-    options = BuildOptions(
-        tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "out", search=False, workers=2
-    )
-    build_site(options)
-    by: dict[str, dict[str, list[int]]] = {"wrote": {}, "rendered": {}}
-    for line in log.read_text().splitlines():
-        action, pid, output_path = line.split(" ", 2)
-        by[action].setdefault(output_path, []).append(int(pid))
-    pages = {path for path in by["wrote"] if path.endswith(".html")}
-    assert len(pages) > PARALLEL_MINIMUM
-    assert all(len(by["wrote"][path]) == 1 and by["wrote"][path] == by["rendered"][path] for path in pages)
-    renderers = {by["wrote"][path][0] for path in pages}
-    assert len(renderers) == 2 and os.getpid() in renderers
-    published = {path.relative_to(tmp_path / "out").as_posix() for path in (tmp_path / "out").rglob("*")}
-    assert pages <= published
-
-
 def test_one_worker_builds_in_one_process_the_same_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -233,30 +177,9 @@ def test_one_worker_builds_in_one_process_the_same_site(
 
     monkeypatch.setattr(stream, "fork_pool", no_forking)
     monkeypatch.setattr(load, "fork_pool", no_forking)
-    monkeypatch.setattr(load, "BACKGROUND_MINIMUM", 0)
+    monkeypatch.setattr(load, "BIG_RECORD_FILE", 0)
     assert main(["build", *paths, "--out", str(tmp_path / "serial"), "--workers", "1"]) == 0
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "parallel")
-
-
-def test_big_record_files_are_parsed_in_a_worker_per_megabyte_up_to_the_workers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
-    asked: list[int] = []
-    real_fork_pool = load.fork_pool
-
-    def counted(processes: int):  # type: ignore[no-untyped-def]
-        asked.append(processes)
-        return real_fork_pool(processes)
-
-    monkeypatch.setattr(load, "fork_pool", counted)
-    monkeypatch.setattr(load, "BACKGROUND_MINIMUM", 0)  # every record file is big
-    in_one = load.load_site(tmp_path / "content", workers=4)  # well under a megabyte of records
-    monkeypatch.setattr(load, "RECORDS_PER_WORKER", 1024)
-    in_two = load.load_site(tmp_path / "content", workers=2)
-    in_four = load.load_site(tmp_path / "content", workers=4)
-    assert asked == [1, 2, 4]
-    assert in_one == in_two == in_four
 
 
 def test_the_phase_benchmark_marks_every_step_of_a_parallel_build(tmp_path: Path) -> None:
@@ -310,15 +233,15 @@ def test_a_worker_that_cannot_write_a_page_stops_the_build_with_a_clear_error(
     main process, and the published site stays as it was."""
     import errno
 
-    from factsite import write
     from factsite.cli import main
+    from factsite.publish import staging
 
     make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
     paths = ["--content", str(tmp_path / "content"), "--templates", str(REPO / "templates")]
     paths += ["--static", str(REPO / "static"), "--no-search", "--quiet", "--out", str(tmp_path / "out")]
     assert main(["build", *paths, "--workers", "2"]) == 0
     published = snapshot(tmp_path / "out")
-    real_write_new = write._write_new
+    real_write_new = staging._write_new
 
     def disk_full_for_the_worker(destination: str, data: bytes) -> None:
         if os.getpid() != main_pid and "/page-" in destination:  # the main process renders and writes too
@@ -326,7 +249,7 @@ def test_a_worker_that_cannot_write_a_page_stops_the_build_with_a_clear_error(
         real_write_new(destination, data)
 
     main_pid = os.getpid()
-    monkeypatch.setattr(write, "_write_new", disk_full_for_the_worker)
+    monkeypatch.setattr(staging, "_write_new", disk_full_for_the_worker)
     assert main(["build", *paths, "--workers", "2"]) == 1
     error = capsys.readouterr().err
     assert error.startswith("error: cannot write the site: No space left on device (")
@@ -351,36 +274,12 @@ def compiled_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return names
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_a_big_site_has_its_templates_compiled_meanwhile_in_another_process(
-    tmp_path: Path, compiled_here: list[str], workers: int
-) -> None:
-    """With workers, the main process compiles no template itself: a process forked at the start
-    compiled them while it loaded and planned. Either way, they are kept for the next build."""
-    make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
-    options = BuildOptions(
-        tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "out", search=False, workers=workers
-    )
-    build_site(options)
-    if workers > 1:
-        assert compiled_here == []
-    else:
-        assert "page.html" in compiled_here
-    kept = list((options.cache_folder() / "templates").glob("*/*.cache"))
-    assert len(kept) >= 10  # every template the site uses
-
-    compiled_here.clear()
-    build_site(options)
-    assert compiled_here == []  # the next build finds them kept
-
-
-def test_a_big_site_has_its_markdown_parsed_meanwhile_and_publishes_the_same_pages(
+def test_a_big_site_whose_helper_parsed_every_page_publishes_the_same_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Its templates sent, the helper parses pages until the build asks: given the time, every
-    page. The main process then parses none itself, and the site is the one a build in one
-    process makes."""
-    from factsite import precompile, pulldown
+    """The build's helper parses pages' Markdown while the site loads, until the build asks for
+    it: given the time, every page. The site is the one a build in one process makes."""
+    from factsite.parallel import helper
 
     make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
     options = BuildOptions(
@@ -388,68 +287,18 @@ def test_a_big_site_has_its_markdown_parsed_meanwhile_and_publishes_the_same_pag
     )
     build_site(dataclasses.replace(options, output_dir=tmp_path / "expected", workers=1))
     prepared: list[int] = []
-    real_markdown = precompile.Helper.markdown
+    real_markdown = helper.Helper.markdown
 
-    def markdown_in_good_time(helper: precompile.Helper) -> pulldown.PreparedHtml:
+    def markdown_in_good_time(self: helper.Helper) -> helper.PreparedHtml:
         time.sleep(2)  # a build that takes longer to load: the helper has had the time for every page
-        taken = real_markdown(helper)
+        taken = real_markdown(self)
         prepared.append(len(taken.spans))
         return taken
 
-    parsed_here: list[str] = []
-    real_html = pulldown.pyromark.html
-
-    def counted(text: str, *args: object, **kwargs: object) -> str:
-        parsed_here.append(text)  # in this process only: the helper and the worker count their own
-        return real_html(text, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(precompile.Helper, "markdown", markdown_in_good_time)
-    monkeypatch.setattr(pulldown.pyromark, "html", counted)
+    monkeypatch.setattr(helper.Helper, "markdown", markdown_in_good_time)
     build_site(options)
     assert prepared == [PARALLEL_MINIMUM + 50]
-    assert parsed_here == []
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "expected")
-    assert not pulldown.PREPARED.spans  # nothing is kept after the build
-
-
-def test_the_helper_parses_pages_as_the_loader_reads_them_until_asked_to_stop(tmp_path: Path) -> None:
-    import mmap
-
-    from factsite import precompile, pulldown
-
-    pages = tmp_path / "pages"
-    pages.mkdir()
-    texts = {
-        "a.md": "---\ntitle: A\n---\n\n# A\n\nSome *text*, \"quoted\" and 'quoted'.\n",
-        "b.md": "---\ntitle: B\n---\nA [link](actor:x) and a table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
-        "c.md": "No front matter: the loader refuses this page.\n",
-        "d.md": "---\ntitle: D\n---\n<b>raw HTML</b>: left to the other parsers\n",
-    }
-    for name, text in texts.items():
-        (pages / name).write_text(text)
-    bodies = [text.split("---\n", 2)[2] for name, text in texts.items() if name in ("a.md", "b.md")]
-
-    def prepared(region_size: int, stop_now: bool = False) -> pulldown.PreparedHtml:
-        stop, stop_write = os.pipe()
-        if stop_now:
-            os.close(stop_write)
-        region = mmap.mmap(-1, region_size)
-        try:
-            return pulldown.PreparedHtml(region, precompile.prepare_pages(pages, region, stop))
-        finally:
-            os.close(stop)
-            if not stop_now:
-                os.close(stop_write)
-
-    every = prepared(1 << 20)
-    assert len(every.spans) == 2
-    for body in bodies:
-        assert every.take(body) == pulldown.render(body) is not None
-        assert every.take(body) is None  # taken once
-    assert every.take("Some other text.\n") is None
-    first_only = prepared(len(pulldown.render(bodies[0]).encode()) + 1)  # type: ignore[union-attr]
-    assert first_only.take(bodies[0]) is not None and not first_only.spans  # the region is full
-    assert not prepared(1 << 20, stop_now=True).spans  # asked before the first page
 
 
 def test_the_helper_reads_no_pages_through_a_linked_pages_folder(tmp_path: Path) -> None:
@@ -457,7 +306,7 @@ def test_the_helper_reads_no_pages_through_a_linked_pages_folder(tmp_path: Path)
     with an error, and the helper does not read it at all."""
     import mmap
 
-    from factsite import precompile
+    from factsite.parallel import helper
 
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -466,35 +315,10 @@ def test_the_helper_reads_no_pages_through_a_linked_pages_folder(tmp_path: Path)
     (tmp_path / "content" / "pages").symlink_to(outside)
     stop, stop_write = os.pipe()
     try:
-        assert precompile.prepare_pages(tmp_path / "content" / "pages", mmap.mmap(-1, 1 << 20), stop) == {}
+        assert helper.prepare_pages(tmp_path / "content" / "pages", mmap.mmap(-1, 1 << 20), stop) == {}
     finally:
         os.close(stop)
         os.close(stop_write)
-
-
-def test_build_py_starts_its_helper_before_importing_the_engine(tmp_path: Path) -> None:
-    """The helper is forked while only the command line is imported: the engine's imports (the
-    model, the loader, the renderer) then run beside its work instead of before it."""
-    make_corpus(PARALLEL_MINIMUM + 10, tmp_path / "content")
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
-    shutil.copytree(REPO / "static", tmp_path / "static")
-    probe = (
-        "import os, sys\n"
-        "real_fork = os.fork\n"
-        "def fork():\n"
-        "    if not hasattr(fork, 'seen'):\n"
-        "        fork.seen = sorted(m for m in sys.modules if m in ('factsite.load', 'factsite.build', 'jinja2'))\n"
-        "    return real_fork()\n"
-        "os.fork = fork\n"
-        "from factsite.cli import main\n"
-        "code = main(['build', '--no-search', '--quiet', '--workers', '2'])\n"
-        "print(code, fork.seen)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True, timeout=120
-    )
-    assert result.stdout.strip() == "0 []"
-    assert (tmp_path / "_site" / "page-1" / "index.html").is_file()
 
 
 def test_templates_compiled_elsewhere_are_used_only_while_their_source_is_unchanged(
@@ -502,7 +326,7 @@ def test_templates_compiled_elsewhere_are_used_only_while_their_source_is_unchan
 ) -> None:
     import jinja2
 
-    from factsite.templates import CompiledElsewhere, CompiledTemplates, bare_environment, compile_every_template
+    from factsite.render.templates import CompiledElsewhere, CompiledTemplates, bare_environment, compile_every_template
 
     templates = shutil.copytree(REPO / "templates", tmp_path / "templates")
     (templates / "broken.html").write_text("{% if %}\n")
@@ -511,7 +335,7 @@ def test_templates_compiled_elsewhere_are_used_only_while_their_source_is_unchan
     assert len(compiled) == len(list(templates.glob("*.html"))) - 1  # the broken one is left out, and notes.txt
 
     (templates / "404.html").write_text("Edited since.\n")
-    kept = CompiledTemplates(tmp_path / "kept", "these settings")
+    kept = CompiledTemplates(tmp_path / "kept")
     env = bare_environment(templates, auto_reload=False, bytecode_cache=CompiledElsewhere(compiled, kept))
     compiled_here.clear()
     assert env.get_template("404.html").render() == "Edited since."
@@ -522,24 +346,10 @@ def test_templates_compiled_elsewhere_are_used_only_while_their_source_is_unchan
         env.get_template("broken.html")
 
 
-def test_a_site_looks_big_by_a_record_file_or_its_number_of_pages(tmp_path: Path) -> None:
-    assert not files.looks_big(REPO / "content")
-    assert not files.looks_big(tmp_path / "nothing-here")
-    make_corpus(PARALLEL_MINIMUM, tmp_path / "pages-only")
-    for name in load.RECORD_FILES:
-        (tmp_path / "pages-only" / f"{name}.yaml").unlink(missing_ok=True)
-    assert files.looks_big(tmp_path / "pages-only")
-    (tmp_path / "big").mkdir()
-    (tmp_path / "big" / "timeline.yaml").write_text("- id: event\n" * (files.BACKGROUND_MINIMUM // 12 + 1))
-    assert files.looks_big(tmp_path / "big")
-
-
 def test_links_to_anchors_on_other_pages_are_reported_alike_by_every_way_of_building(tmp_path: Path) -> None:
     """Such links travel from workers as columns by target page; a broken one's href and line
     are found again from the page that makes it. One process, two workers and the preview (which
     checks the pages it holds) report the same problems."""
-    from factsite.build import Builder
-
     make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
     pages = tmp_path / "content" / "pages"
     for name, extra in {
@@ -556,7 +366,7 @@ def test_links_to_anchors_on_other_pages_are_reported_alike_by_every_way_of_buil
     for way, build in {
         "one process": lambda: build_site(dataclasses.replace(options, workers=1)),
         "two workers": lambda: build_site(dataclasses.replace(options, workers=2)),
-        "preview": lambda: Builder(options).build(incremental=True),
+        "preview": lambda: Rebuilder(options).build(),
     }.items():
         with pytest.raises(SiteError) as raised:
             build()
@@ -580,7 +390,7 @@ def test_a_lost_template_helper_costs_only_its_head_start(
 ) -> None:
     """If the process compiling templates meanwhile dies, the build compiles them itself and
     publishes the same site."""
-    from factsite import templates
+    from factsite.render import templates
 
     make_corpus(PARALLEL_MINIMUM + 50, tmp_path / "content")
     options = BuildOptions(
@@ -597,24 +407,3 @@ def test_a_lost_template_helper_costs_only_its_head_start(
     build_site(options)
     assert "page.html" in compiled_here
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "expected")
-
-
-def test_jinja_is_imported_only_once_loading_has_started(tmp_path: Path) -> None:
-    """What loading needs is imported first; Jinja and the rest of the renderer come while the
-    loader's worker parses the record files (build._import_rendering)."""
-    make_corpus(PARALLEL_MINIMUM + 10, tmp_path / "content")
-    script = f"""
-import sys
-sys.path.insert(0, {str(REPO)!r})
-from factsite import load
-read_pages = load._Loader.load_pages
-def load_pages(self, *args, **kwargs):
-    print("jinja2" in sys.modules, "factsite.render" in sys.modules)
-    return read_pages(self, *args, **kwargs)
-load._Loader.load_pages = load_pages
-from factsite.cli import main
-main(["build", "--no-search", "--quiet",
-      "--templates", {str(REPO / "templates")!r}, "--static", {str(REPO / "static")!r}])
-"""
-    run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
-    assert run.stdout == "False False\n", run.stderr

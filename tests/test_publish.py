@@ -16,9 +16,9 @@ import jsonschema
 import pytest
 
 from factsite.build import build_site
+from factsite.check.links import scan_page
 from factsite.cli import main
-from factsite.links import scan_page
-from factsite.load import load_site
+from factsite.content.load import load_site
 from factsite.options import BuildOptions
 
 from browser import serve_folder

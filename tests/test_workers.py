@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from factsite.stream import CHUNK, SMALLEST_CHUNK, chunked
-from factsite.workers import SharedCounter, WorkerLost, can_fork, fork_pool
+from factsite.parallel.pool import SharedCounter, WorkerLost, can_fork, fork_pool
+from factsite.parallel.stream import CHUNK, SMALLEST_CHUNK, chunked
 
 pytestmark = pytest.mark.skipif(not can_fork(2), reason="this platform cannot fork")
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,11 +9,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from factsite import yamlfile, yamlgeneral
+from factsite.content import yaml_flat, yaml_general
+from factsite.content.files import MAX_FILE_BYTES, read_text
+from factsite.content.yaml_flat import Mapping, parse_yaml
 from factsite.errors import Problem
-from factsite.yamlfile import MAX_FILE_BYTES, Mapping, parse_yaml, read_text
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def test_lines_of_mappings_and_keys_are_kept() -> None:
@@ -98,20 +95,20 @@ VARIED_DOCUMENTS = [
 
 def parse_generally(text: str, first_line: int = 1) -> tuple[object, list[Problem]]:
     """The path PyYAML's constructor takes for every node (what parse_yaml falls back to)."""
-    original = yamlgeneral._Construction.value
+    original = yaml_general._Construction.value
 
     def refuse(self: object, node: object, depth: int) -> object:
-        raise yamlgeneral._Unusual
+        raise yaml_general._Unusual
 
-    yamlgeneral._Construction.value = refuse  # type: ignore[method-assign]
-    original_flat, yamlfile._flat_mapping = yamlfile._flat_mapping, lambda text, offset: None
-    original_records, yamlfile._flat_records = yamlfile._flat_records, lambda text, offset: None
+    yaml_general._Construction.value = refuse  # type: ignore[method-assign]
+    original_flat, yaml_flat._flat_mapping = yaml_flat._flat_mapping, lambda text, offset: None
+    original_records, yaml_flat._flat_records = yaml_flat._flat_records, lambda text, offset: None
     try:
         return parse_yaml(text, "f.yaml", first_line)
     finally:
-        yamlgeneral._Construction.value = original  # type: ignore[method-assign]
-        yamlfile._flat_mapping = original_flat
-        yamlfile._flat_records = original_records
+        yaml_general._Construction.value = original  # type: ignore[method-assign]
+        yaml_flat._flat_mapping = original_flat
+        yaml_flat._flat_records = original_records
 
 
 def shape(value: object) -> object:
@@ -208,7 +205,7 @@ NOT_FLAT_DOCUMENTS = [
 
 @pytest.mark.parametrize("text", FLAT_DOCUMENTS + NOT_FLAT_DOCUMENTS)
 def test_flat_front_matter_reads_as_pyyaml_reads_it(text: str) -> None:
-    assert (yamlfile._flat_mapping(text, 2) is not None) == (text in FLAT_DOCUMENTS)
+    assert (yaml_flat._flat_mapping(text, 2) is not None) == (text in FLAT_DOCUMENTS)
     assert_read_as_pyyaml_reads_it(text, 3)
 
 
@@ -263,7 +260,7 @@ NOT_RECORD_DOCUMENTS = [
 
 @pytest.mark.parametrize("text", RECORD_DOCUMENTS + NOT_RECORD_DOCUMENTS)
 def test_flat_records_read_as_pyyaml_reads_them(text: str) -> None:
-    assert (yamlfile._flat_records(text, 2) is not None) == (text in RECORD_DOCUMENTS)
+    assert (yaml_flat._flat_records(text, 2) is not None) == (text in RECORD_DOCUMENTS)
     assert_read_as_pyyaml_reads_it(text, 3)
 
 
@@ -311,7 +308,7 @@ _SPECIAL = st.sampled_from(
         st.lists(
             st.tuples(
                 st.from_regex(r"[a-z][a-z0-9_-]{0,8}", fullmatch=True).filter(
-                    lambda key: yamlfile._implicit_tag(key) == "tag:yaml.org,2002:str"  # not `no`, `null`...
+                    lambda key: yaml_flat._implicit_tag(key) == "tag:yaml.org,2002:str"  # not `no`, `null`...
                 ),
                 _PLAIN
                 | _SPECIAL
@@ -329,23 +326,22 @@ def test_record_files_of_plain_values_take_the_flat_path_and_read_alike(records:
     text = "".join(
         "".join(f"{'  ' if n else '- '}{key}: {value}\n" for n, (key, value) in enumerate(r)) for r in records
     )
-    assert yamlfile._flat_records(text, 1) is not None
+    assert yaml_flat._flat_records(text, 1) is not None
     assert assert_read_as_pyyaml_reads_it(text, 2) == []
 
 
 def test_a_value_read_before_is_not_taken_as_a_list_item_where_it_reads_otherwise() -> None:
     text = "- id: a\n  note: ?x\n- id: b\n  tags: [?x]\n"
     assert parse_yaml(text, "f.yaml") == parse_generally(text)
-    assert yamlfile._flat_records(text, 0) is None
+    assert yaml_flat._flat_records(text, 0) is None
 
 
-# -- PyYAML is imported only for documents the line-by-line readers leave -------------------------
+# -- the line-by-line readers resolve plain values as PyYAML does ---------------------------------
 
 
 def test_the_copied_resolvers_are_pyyamls() -> None:
-    """yamlfile reads plain scalars with a copy of PyYAML's implicit resolvers (so that PyYAML
-    need not be imported for flat documents): the same patterns, flags and order, by first
-    character, as the general way's loader has them."""
+    """yaml_flat reads plain scalars with a copy of PyYAML's implicit resolvers: the same
+    patterns, flags and order, by first character, as the general way's loader has them."""
 
     def spelled_out(resolvers: dict[object, list[tuple[str, object]]]) -> dict[object, list[tuple[str, str, int]]]:
         return {
@@ -354,18 +350,4 @@ def test_the_copied_resolvers_are_pyyamls() -> None:
             if listed
         }
 
-    assert spelled_out(yamlfile._RESOLVERS) == spelled_out(yamlgeneral.IMPLICIT_RESOLVERS)  # type: ignore[arg-type]
-
-
-def test_flat_documents_are_read_without_importing_pyyaml() -> None:
-    script = (
-        "import sys\n"
-        "from factsite.yamlfile import parse_yaml\n"
-        "assert parse_yaml('title: T\\ndraft: yes\\ntags: [a, b]\\nnothing: ~\\n', 'f')[0] == "
-        "{'title': 'T', 'draft': True, 'tags': ['a', 'b'], 'nothing': None}\n"
-        "assert parse_yaml('- id: a\\n  order: 3\\n', 'f')[0] == [{'id': 'a', 'order': 3}]\n"
-        "assert 'yaml' not in sys.modules\n"
-        "assert parse_yaml('a: 1.5\\n', 'f')[0] == {'a': 1.5}\n"
-        "assert 'yaml' in sys.modules\n"
-    )
-    subprocess.run([sys.executable, "-c", script], check=True, cwd=REPO)
+    assert spelled_out(yaml_flat._RESOLVERS) == spelled_out(yaml_general.IMPLICIT_RESOLVERS)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Checking: every internal link, anchor and asset of the rendered pages resolves."""

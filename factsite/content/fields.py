@@ -1,0 +1,198 @@
+"""Field-level validation: each record's fields are declared once, checked with file and line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .model import MONTHS, DateSpan, PartialDate
+from .yaml_flat import Mapping
+
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_DATE_PATTERN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+class FieldError(Exception):
+    """A value that does not fit its field; the message says what would."""
+
+
+def parse_id(value: Any) -> str:
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+        raise FieldError(
+            f"{value!r} is not a valid id: use lowercase letters, digits and single hyphens (e.g. 'ivo-daalder')"
+        )
+    return value
+
+
+def parse_text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise FieldError(f"expected text, got {_describe(value)}")
+    text = str(value).strip()
+    if not text:
+        raise FieldError("is empty; write some text or leave the field out")
+    return text
+
+
+def parse_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError(f"expected true or false, got {_describe(value)}")
+    return value
+
+
+def parse_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError(f"expected a whole number, got {_describe(value)}")
+    return value
+
+
+def parse_url(value: Any) -> str:
+    url = parse_text(value)
+    if not re.fullmatch(r"https?://[^\s<>\"]+", url):
+        raise FieldError(f"{url!r} is not an http(s) URL; write the full address, https://...")
+    return url
+
+
+def parse_base_url(value: Any) -> str:
+    url = parse_text(value)
+    if not re.fullmatch(r"(https?://[^/\s<>\"?#]+)?/?([^\s<>\"?#]*)", url):
+        raise FieldError(f"{url!r} is not a base URL such as https://user.github.io/repo/ or /")
+    return url
+
+
+def parse_date(value: Any) -> PartialDate:
+    """YYYY, YYYY-MM or YYYY-MM-DD, checked against the calendar (no 2022-02-30)."""
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    match = _DATE_PATTERN.fullmatch(text)
+    if not match:
+        raise FieldError(f"{value!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
+    year, month, day = (int(part) if part else None for part in match.groups())
+    assert year is not None
+    if month is not None and not 1 <= month <= 12:
+        raise FieldError(f"{text} has no month {month}; months run 01 to 12")
+    if day is not None and month is not None:
+        last = _days_in_month(year, month)
+        if not 1 <= day <= last:
+            raise FieldError(f"{text} is not a real date: {MONTHS[month - 1]} {year} has {last} days")
+    return PartialDate(year, month, day)
+
+
+def parse_date_span(value: Any) -> DateSpan:
+    """A date, or 'start/end' (both dates, start first)."""
+    if isinstance(value, str) and "/" in value:
+        start_text, _, end_text = value.partition("/")
+        start, end = parse_date(start_text), parse_date(end_text)
+        if end.sort_key < start.sort_key:
+            raise FieldError(f"range {value!r} ends before it starts")
+        return DateSpan(start, end)
+    return DateSpan(parse_date(value))
+
+
+def parse_domain(value: Any) -> str:
+    text = parse_text(value).lower()
+    if not re.fullmatch(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", text):
+        raise FieldError(f"{text!r} is not a domain name such as 'explainer.example.org' (no https://, no path)")
+    return text
+
+
+def parse_language(value: Any) -> str:
+    text = parse_text(value)
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", text):
+        raise FieldError(f"{text!r} is not a language tag such as 'en', 'en-GB' or 'uk'")
+    return text
+
+
+def one_of(*allowed: str) -> Callable[[Any], str]:
+    """A parser for text that must be one of `allowed`."""
+
+    def parse(value: Any) -> str:
+        text = parse_text(value)
+        if text not in allowed:
+            raise FieldError(f"{text!r} is not one of: {', '.join(allowed)}")
+        return text
+
+    return parse
+
+
+def list_of(parse_item: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
+    def parse_list(value: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise FieldError(f"expected a list, got {_describe(value)}")
+        items = tuple(parse_item(item) for item in value)
+        if len(set(items)) != len(items):
+            raise FieldError("lists the same item twice")
+        return items
+
+    return parse_list
+
+
+def mapping_of_labels(value: Any) -> tuple[tuple[str, str], ...]:
+    """A mapping of id -> label, e.g. topics: {us-aid: US aid}."""
+    if not isinstance(value, dict):
+        raise FieldError(f"expected a mapping of id: label, got {_describe(value)}")
+    return tuple((parse_id(key), parse_text(label)) for key, label in value.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """How one key of a record is read."""
+
+    parse: Callable[[Any], Any]
+    required: bool = False
+
+
+def read_fields(
+    mapping: Mapping, spec: dict[str, Field], what: str, report: Callable[[int, str], None]
+) -> dict[str, Any] | None:
+    """Parse `mapping` against `spec`; report every problem; None if any field failed."""
+    values: dict[str, Any] = {}
+    ok = True
+    for key in mapping:
+        if key not in spec:
+            report(mapping.line_of(key), _unknown_field_message(key, spec, what))
+            ok = False
+    for name, field_spec in spec.items():
+        if name not in mapping or mapping[name] is None:
+            if field_spec.required:
+                report(mapping.line, f"{what} is missing required field '{name}'")
+                ok = False
+            continue
+        try:
+            values[name] = field_spec.parse(mapping[name])
+        except FieldError as error:
+            report(mapping.line_of(name), f"field '{name}': {error}")
+            ok = False
+    return values if ok else None
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """As calendar.monthrange gives it (the proleptic Gregorian calendar)."""
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _DAYS_IN_MONTHS[month - 1]
+
+
+_DAYS_IN_MONTHS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _unknown_field_message(key: str, spec: dict[str, Field], what: str) -> str:
+    import difflib  # (only for a mistake)
+
+    close = difflib.get_close_matches(key, list(spec), n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return f"unknown field '{key}' in {what}; {hint}fields are: {', '.join(sorted(spec))}"
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return f"{type(value).__name__} {value!r}"

@@ -1,0 +1,73 @@
+"""Whole-site rules: every reference between records names a record that exists."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import Problem
+from .model import Origin, Site
+
+
+def check_references(site: Site, failed_ids: Mapping[str, set[str]]) -> list[Problem]:
+    """Problems with references between records. A reference to a record that exists but failed
+    validation (`failed_ids`, by kind) is not reported: its own problem is the one to fix."""
+    checker = _ReferenceChecker(failed_ids)
+    checker.check_config(site)
+    checker.check_quotes(site)
+    checker.check_events(site)
+    for actor in site.actors:
+        checker.need("actor", site.actor_by_id, actor.affiliation, actor.origin, "affiliation")
+    for term in site.terms:
+        for source_id in term.sources:
+            checker.need("source", site.source_by_id, source_id, term.origin, "sources")
+    return checker.problems
+
+
+class _ReferenceChecker:
+    def __init__(self, failed_ids: Mapping[str, set[str]]) -> None:
+        self.failed_ids = failed_ids
+        self.problems: list[Problem] = []
+
+    def need(self, kind: str, ids: Mapping[str, Any], ref: str | None, origin: Origin, field_name: str) -> None:
+        """Report `ref` (a `kind` id in the field `field_name`) if no record has it."""
+        if ref is None or ref in ids or ref in self.failed_ids.get(kind, ()):
+            return
+        hint = did_you_mean(ref, ids) or f"; add it to the {kind} list or fix the id"
+        message = f"field '{field_name}': unknown {kind} '{ref}'{hint}"
+        self.problems.append(Problem(origin.path, origin.line_of(field_name), message))
+
+    def check_config(self, site: Site) -> None:
+        for figure in site.config.figures:
+            self.need("source", site.source_by_id, figure.source, figure.origin, "source")
+
+    def check_quotes(self, site: Site) -> None:
+        for quote in site.quotes:
+            self.need("actor", site.actor_by_id, quote.speaker, quote.origin, "speaker")
+            self.need("source", site.source_by_id, quote.source, quote.origin, "source")
+            if quote.sic and quote.sic not in quote.text:
+                message = f"field 'sic': {quote.sic!r} does not occur in the quote's text"
+                self.problems.append(Problem(quote.origin.path, quote.origin.line_of("sic"), message))
+
+    def check_events(self, site: Site) -> None:
+        topics = dict(site.config.topics)
+        for event in site.events:
+            for tag in event.tags if topics else ():
+                if tag not in topics:
+                    hint = did_you_mean(tag, topics)
+                    message = f"field 'tags': unknown topic '{tag}'{hint}; topics are listed in site.yaml"
+                    self.problems.append(Problem(event.origin.path, event.origin.line_of("tags"), message))
+            for actor_id in event.actors:
+                self.need("actor", site.actor_by_id, actor_id, event.origin, "actors")
+            for source_id in event.sources:
+                self.need("source", site.source_by_id, source_id, event.origin, "sources")
+            for quote_id in event.quotes:
+                self.need("quote", site.quote_by_id, quote_id, event.origin, "quotes")
+
+
+def did_you_mean(ref: str, ids: Mapping[str, Any]) -> str:
+    """'; did you mean 'x'?' for the known id closest to `ref`, or ''."""
+    import difflib  # (only for a mistake)
+
+    match = difflib.get_close_matches(ref, list(ids), n=1)
+    return f"; did you mean '{match[0]}'?" if match else ""

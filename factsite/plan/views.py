@@ -1,0 +1,369 @@
+"""What templates may see: the model with URLs resolved and backlinks joined, nothing else."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from markupsafe import Markup
+
+from ..content.model import Actor, DateSpan, Event, PartialDate, Quote, Site, Source, Term
+from .urls import Urls
+
+
+@dataclass(frozen=True, slots=True)
+class DateView:
+    """A date as templates show it (text) and as <time datetime> takes it (iso)."""
+
+    text: str
+    """'8 December 2021'."""
+    iso: str
+    """For `<time datetime>`."""
+
+
+@dataclass(frozen=True, slots=True)
+class TopicView:
+    """A timeline topic: its slug (the filter's value) and its label."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A place that cites a source: shown on the sources page."""
+
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """A source record, with its date shown and its entry's URL."""
+
+    id: str
+    title: str
+    publisher: str
+    date: DateView | None
+    external_url: str | None
+    note: str
+    url: str
+    """This source's entry on the sources page."""
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRef:
+    """What a link to an actor needs: its name, role and page."""
+
+    id: str
+    name: str
+    role: str
+    kind: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteView:
+    """A quote with its speaker and source resolved, as cards and the quotes page show it."""
+
+    id: str
+    html: Markup
+    """The verbatim text, escaped, with '[sic]' marked where the source misprints."""
+    text: str
+    speaker: ActorRef
+    context: str
+    date: DateView | None
+    kind: str
+    note: str
+    source: SourceView
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """A timeline event with its actors, topics, sources and quotes resolved."""
+
+    id: str
+    start: DateView
+    end: DateView | None
+    date_text: str
+    year: int
+    title: str
+    summary: str
+    actors: tuple[ActorRef, ...]
+    tags: tuple[TopicView, ...]
+    sources: tuple[SourceView, ...]
+    quotes: tuple[QuoteView, ...]
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActorView:
+    """An actor's page: the actor, and the quotes, events and members that point to it."""
+
+    ref: ActorRef
+    summary: str
+    aliases: tuple[str, ...]
+    affiliation: ActorRef | None
+    quotes: tuple[QuoteView, ...]
+    events: tuple[EventView, ...]
+    members: tuple[ActorRef, ...]
+    """Actors whose affiliation is this one."""
+
+
+@dataclass(frozen=True, slots=True)
+class TermView:
+    """A glossary entry with its sources resolved."""
+
+    id: str
+    term: str
+    definition: str
+    sources: tuple[SourceView, ...]
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Views:
+    """Every view of a site, in reading order and by id (made once per build by build_views)."""
+
+    actors: tuple[ActorView, ...]
+    actor_by_id: dict[str, ActorView]
+    quotes: tuple[QuoteView, ...]
+    quote_by_id: dict[str, QuoteView]
+    events: tuple[EventView, ...]
+    event_by_id: dict[str, EventView]
+    sources: tuple[SourceView, ...]
+    source_by_id: dict[str, SourceView]
+    terms: tuple[TermView, ...]
+    term_by_id: dict[str, TermView]
+    tags: tuple[TopicView, ...]
+    citations: dict[str, tuple[Citation, ...]]
+    """Source id -> what cites it (kept out of SourceView, which is embedded everywhere)."""
+
+
+def date_view(date: PartialDate | None) -> DateView | None:
+    return None if date is None else DateView(date.display(), date.iso)
+
+
+def build_views(site: Site, urls: Urls) -> Views:
+    """Join the model once (linear in its size) into the views every template reads."""
+    sources = {s.id: _source_view(s, urls) for s in site.sources}
+    refs = {a.id: _actor_ref(a, urls) for a in site.actors}
+    labels = dict(site.config.topics)
+    topics = {
+        tag: TopicView(tag, labels.get(tag) or tag.replace("-", " ").capitalize())
+        for event in site.events
+        for tag in event.tags
+    }
+    quotes = {q.id: _quote_view(q, refs[q.speaker], sources[q.source], urls) for q in site.quotes}
+    events = {e.id: _event_view(e, refs, sources, quotes, topics, urls) for e in site.events}
+    quotes_by_actor: dict[str, list[QuoteView]] = defaultdict(list)
+    for quote in quotes.values():
+        quotes_by_actor[quote.speaker.id].append(quote)
+    events_by_actor: dict[str, list[EventView]] = defaultdict(list)
+    for event in events.values():
+        for participant in event.actors:
+            events_by_actor[participant.id].append(event)
+    members: dict[str, list[ActorRef]] = defaultdict(list)
+    for actor in site.actors:
+        if actor.affiliation:
+            members[actor.affiliation].append(refs[actor.id])
+    actors = {
+        a.id: ActorView(
+            ref=refs[a.id],
+            summary=a.summary,
+            aliases=a.aliases,
+            affiliation=refs[a.affiliation] if a.affiliation else None,
+            quotes=tuple(quotes_by_actor[a.id]),
+            events=tuple(events_by_actor[a.id]),
+            members=tuple(members[a.id]),
+        )
+        for a in site.actors
+    }
+    terms = {t.id: _term_view(t, sources, urls) for t in site.terms}
+    tags = tuple(sorted(topics.values(), key=lambda topic: topic.label.casefold()))
+    return Views(
+        actors=tuple(actors.values()),
+        actor_by_id=actors,
+        quotes=tuple(quotes.values()),
+        quote_by_id=quotes,
+        events=tuple(events.values()),
+        event_by_id=events,
+        sources=tuple(sources.values()),
+        source_by_id=sources,
+        terms=tuple(terms.values()),
+        term_by_id=terms,
+        tags=tags,
+        citations=_citations(site, urls),
+    )
+
+
+def _citations(site: Site, urls: Urls) -> dict[str, tuple[Citation, ...]]:
+    """Each source with the quotes, events, terms and figures that cite it, in one pass."""
+    cited: dict[str, list[Citation]] = defaultdict(list)
+    for figure in site.config.figures:
+        cited[figure.source].append(Citation(f"Figure: {figure.value} {figure.label}", urls.url("#figures")))
+    for quote in site.quotes:
+        speaker = site.actor_by_id[quote.speaker].name
+        cited[quote.source].append(Citation(f"Quote by {speaker}", urls.url(f"quotes/#{quote.id}")))
+    for event in site.events:
+        for source_id in event.sources:
+            cited[source_id].append(Citation(f"Timeline: {event.title}", urls.url(f"timeline/#{event.id}")))
+    for term in site.terms:
+        for source_id in term.sources:
+            cited[source_id].append(Citation(f"Glossary: {term.term}", urls.url(f"glossary/#{term.id}")))
+    return {source.id: tuple(cited[source.id]) for source in site.sources}
+
+
+def _source_view(source: Source, urls: Urls) -> SourceView:
+    return SourceView(
+        id=source.id,
+        title=source.title,
+        publisher=source.publisher,
+        date=date_view(source.date),
+        external_url=source.url,
+        note=source.note,
+        url=urls.url(f"sources/#{source.id}"),
+    )
+
+
+def _actor_ref(actor: Actor, urls: Urls) -> ActorRef:
+    return ActorRef(actor.id, actor.name, actor.role, actor.kind, urls.url(f"actors/{actor.id}/"))
+
+
+def _quote_view(quote: Quote, speaker: ActorRef, source: SourceView, urls: Urls) -> QuoteView:
+    html = escape(quote.text, quote=False)
+    if quote.sic:
+        marked = escape(quote.sic, quote=False)
+        html = html.replace(marked, f'{marked} <span class="sic">[sic]</span>', 1)
+    return QuoteView(
+        id=quote.id,
+        html=Markup(html),
+        text=quote.text,
+        speaker=speaker,
+        context=quote.context,
+        date=date_view(quote.date),
+        kind=quote.kind,
+        note=quote.note,
+        source=source,
+        url=urls.url(f"quotes/#{quote.id}"),
+    )
+
+
+def _event_view(
+    event: Event,
+    refs: dict[str, ActorRef],
+    sources: dict[str, SourceView],
+    quotes: dict[str, QuoteView],
+    topics: dict[str, TopicView],
+    urls: Urls,
+) -> EventView:
+    span: DateSpan = event.date
+    start = date_view(span.start)
+    assert start is not None
+    return EventView(
+        id=event.id,
+        start=start,
+        end=date_view(span.end),
+        date_text=span.display(),
+        year=span.year,
+        title=event.title,
+        summary=event.summary,
+        actors=tuple(refs[a] for a in event.actors),
+        tags=tuple(topics[tag] for tag in event.tags),
+        sources=tuple(sources[s] for s in event.sources),
+        quotes=tuple(quotes[q] for q in event.quotes),
+        url=urls.url(f"timeline/#{event.id}"),
+    )
+
+
+def _term_view(term: Term, sources: dict[str, SourceView], urls: Urls) -> TermView:
+    return TermView(
+        id=term.id,
+        term=term.term,
+        definition=term.definition,
+        sources=tuple(sources[s] for s in term.sources),
+        url=urls.url(f"glossary/#{term.id}"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Sections:
+    """Which generated sections exist (navigation shows only those)."""
+
+    timeline: bool
+    actors: bool
+    quotes: bool
+    glossary: bool
+    sources: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    """A main-navigation entry: a generated section that exists, or the home page."""
+
+    path: str
+    """Site path ('' for home, 'timeline/'...): compared with the page's `current`."""
+    label: str
+    url: str
+
+
+def navigation(has: Sections, urls: Urls) -> tuple[NavLink, ...]:
+    sections = [
+        ("", "Home", True),
+        ("timeline/", "Timeline", has.timeline),
+        ("actors/", "Who's who", has.actors),
+        ("quotes/", "Quotes", has.quotes),
+        ("glossary/", "Glossary", has.glossary),
+        ("sources/", "Sources", has.sources),
+    ]
+    return tuple(NavLink(path, label, urls.url(path)) for path, label, shown in sections if shown)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    """Site-wide settings every template sees."""
+
+    title: str
+    description: str
+    language: str
+    publisher: str
+    as_of: Any
+    as_of_label: str
+    has: Sections
+    search: bool
+    """Whether the Pagefind index is built, so templates show the search box."""
+    social_image: str
+    """Absolute URL of the share image, or ''."""
+    favicon: str
+    feed: str
+    """URL of the Atom feed, or '' when none is written."""
+    nav: tuple[NavLink, ...]
+    """Main navigation, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    """An explainer page in listings and previous/next links: no body, so body edits stay local."""
+
+    slug: str
+    title: str
+    description: str
+    url: str
+    draft: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    """An explainer page as templates see it."""
+
+    slug: str
+    title: str
+    description: str
+    url: str
+    html: Markup
+    draft: bool
+    date: Any
+    updated: Any

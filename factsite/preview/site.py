@@ -1,0 +1,105 @@
+"""The previewed site: its private folder, its builds, and its latest problems shown in pages."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from tornado import web
+
+from ..content.load import load_site
+from ..errors import Problem, SiteError
+from ..options import BuildOptions
+from ..plan.urls import Urls
+from .browsers import ReloadScript
+from .memo import Memo
+from .rebuild import Rebuilder, cached_parse
+
+
+class Preview:
+    """The preview's build folder, served under the site's base path (so base-path mistakes show
+    before publishing), with drafts included; its builder; and the latest problems."""
+
+    def __init__(self, options: BuildOptions, preview_root: Path) -> None:
+        parsed: Memo[Any, Any] = Memo()  # handed to the builder, so the first build does not parse twice
+        try:
+            site_base = load_site(options.content_dir, include_drafts=True, parse=cached_parse(parsed)).config.base_url
+        except SiteError:
+            site_base = "/"
+        parsed.end_build()
+        self.base_path = Urls(options.base_url or site_base).base_path
+        self.serve_root = preview_root
+        self.site_dir = (
+            preview_root.joinpath(*self.base_path.strip("/").split("/")) if self.base_path != "/" else preview_root
+        )
+        self.sources = [options.content_dir, options.templates_dir, options.static_dir]
+        build_options = dataclasses.replace(
+            options, output_dir=self.site_dir, base_url=self.base_path, include_drafts=True, hash_assets=False
+        )
+        self.rebuilder = Rebuilder(build_options, parsed_yaml=parsed)
+        self.problems: list[Problem] = []
+        self.overlay = b""
+
+    def rebuild(self) -> tuple[str, ...] | None:
+        """Build; on failure keep the last good site, print and remember the problems. Returns
+        the output paths that changed, or None if the build failed."""
+        try:
+            report = self.rebuilder.build()
+        except SiteError as error:
+            self.problems = error.problems
+            self.overlay = error_overlay(error.problems)
+            for problem in error.problems:
+                print(problem, file=sys.stderr, flush=True)
+            count = len(error.problems)
+            print(f"{count} problem{'s' if count != 1 else ''}; still serving the last good build.", file=sys.stderr)
+            return None
+        self.problems, self.overlay = [], b""
+        print(f"Rebuilt in {report.seconds * 1000:.0f} ms: {len(report.changed)} file(s) changed.", flush=True)
+        return report.changed
+
+    def html_as_served(self, html: bytes) -> bytes:
+        """A page with the reload script, and the problems over it while there are any."""
+        html = html.replace(b"</head>", ReloadScript.TAG + b"</head>", 1)
+        return html.replace(b"</body>", self.overlay + b"</body>", 1) if self.overlay else html
+
+    def file_handler(self) -> type[web.StaticFileHandler]:
+        """Tornado's static files from the build folder, with pages as `html_as_served` and the
+        site's own 404 page for anything missing."""
+        preview = self
+
+        class PreviewFiles(web.StaticFileHandler):
+            @classmethod
+            def get_content(cls, abspath: str, start: int | None = None, end: int | None = None) -> Any:
+                if abspath.endswith(".html"):
+                    return preview.html_as_served(Path(abspath).read_bytes())[start:end]
+                return super().get_content(abspath, start, end)
+
+            def get_content_size(self) -> int:
+                if str(self.absolute_path).endswith(".html"):
+                    return len(self.get_content(str(self.absolute_path)))
+                return int(super().get_content_size())
+
+            def write_error(self, status_code: int, **kwargs: Any) -> None:
+                page = preview.site_dir / "404.html"
+                if status_code == 404 and page.is_file():
+                    self.set_header("Content-Type", "text/html; charset=UTF-8")
+                    self.finish(preview.html_as_served(page.read_bytes()))
+                else:
+                    super().write_error(status_code, **kwargs)
+
+        return PreviewFiles
+
+
+def error_overlay(problems: list[Problem]) -> bytes:
+    """HTML shown over every preview page while the latest edit does not build."""
+    lines = "\n".join(escape(str(problem)) for problem in problems)
+    return (
+        '<div id="factsite-errors" role="alert" style="position:fixed;left:0;right:0;bottom:0;'
+        "max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:1rem 1.25rem;"
+        "background:#7f1d1d;color:#fff;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap;"
+        'box-shadow:0 -4px 16px rgba(0,0,0,.4)"><strong>The latest edit does not build; '
+        f"showing the last good version.</strong>\n{lines}</div>"
+    ).encode()

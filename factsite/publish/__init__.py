@@ -1,0 +1,1 @@
+"""Writing and publishing: the site written into a staging folder and swapped in atomically."""

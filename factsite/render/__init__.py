@@ -1,0 +1,1 @@
+"""Rendering: Markdown (with our record syntax) and Jinja templates into each page's HTML."""
