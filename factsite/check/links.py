@@ -19,15 +19,13 @@ _LINKING_TAG = re.compile(
     rb"<(?=[aAlLsSiI])(?:[aA]|[lL][iI][nN][kK]|[sS][cC][rR][iI][pP][tT]|[iI][mM][gG]|[iI][fF][rR][aA][mM][eE]|[sS][oO][uU][rR][cC][eE])"
     rb"\s[^>]*>"
 )
-"""A tag that may link somewhere, in any letter case, spelled out: re.IGNORECASE would cost the
-fast search for '<'. (Searching only in lower case, and in any case only on a page with an
-upper-case tag name, took longer: finding out whether a page has one cost more than the
-difference.) The lookahead turns away most other tags at their first letter: a third faster."""
+"""A tag that may link somewhere, in any letter case, spelled out (re.IGNORECASE would cost the
+regex engine's quick search for '<'); the lookahead turns most other tags away at their first
+letter."""
 _TAG_PARTS = re.compile(rb"<(\w+)\s([^>]*)>")
 _ID = re.compile(rb'id="(?<=\sid=")([^"]*)"')
-"""Preceded by whitespace: checked looking back from the value, since a leading \\s would cost
-the fast search for the literal `id="` (four times slower over a page); checked in Python for
-each match instead, a third slower than this."""
+"""An id attribute (preceded by whitespace: checked looking back, so the regex engine can still
+search for the literal `id="` quickly)."""
 _HREF = re.compile(rb'(?:^|\s)href="([^"]*)"', re.IGNORECASE)
 _SRC = re.compile(rb'(?:^|\s)src="([^"]*)"', re.IGNORECASE)
 _REL = re.compile(rb'(?:^|\s)rel="([^"]*)"', re.IGNORECASE)
@@ -46,15 +44,11 @@ class PageScan:
 def scan_page(data: bytes) -> PageScan:
     """Read ids and links from our own output, as written (UTF-8).
 
-    Our templates and Markdown renderer always double-quote and escape attribute values, so a
-    regular expression reads them exactly, ten times faster than html.parser. The bytes are read
-    (they are made for writing anyway), not the text: a page's text holds some character beyond
-    Latin-1 (a curly quote will do), so Python keeps it at two bytes a character or more, and
-    reading that took about a tenth longer. Bytes also follow HTML's rules: whitespace and letter
-    case are ASCII's; and no byte of a multi-byte UTF-8 character is `<`, `>` or `"`. Lines are not
-    counted here: only a broken link needs its line (see html_line); counting them was a third of
-    the scan.
-    """
+    Our templates and Markdown renderer always double-quote and escape attribute values, so
+    regular expressions read them exactly, many times faster than an HTML parser (a test holds
+    them to what html.parser finds). The bytes follow HTML's rules: whitespace and letter case are
+    ASCII's, and no byte of a multi-byte UTF-8 character is `<`, `>` or `"`. Lines are counted
+    only for a broken link (html_line)."""
     ids = set(map(_text, _ID.findall(data)))
     tags: list[bytes] = _LINKING_TAG.findall(data)
     known = list(map(_read_tags.get, tags))  # the same tags recur on most pages: one C call
@@ -81,9 +75,7 @@ def html_line(data: bytes, link: int) -> int:
 _read_tags: dict[bytes, tuple[str | None, str | None]] = {}
 """Linking tags already read: the same ones recur on most pages (navigation, record links)."""
 READ_TAGS_KEPT = 32768
-"""At most this many are kept (about 7 MB): the tags most pages share come first. A 10k build
-has 78,000 different linking tags (528,000 in all; 51,000 appear once: canonical links, pager
-links, numbered term links): keeping 16,384 of them, 214,000 were read again; 32,768, 118,000."""
+"""At most this many are kept (a few MB): the tags most pages share are met first."""
 
 
 def _read_tag(tag: bytes) -> tuple[str | None, str | None]:
@@ -97,8 +89,8 @@ def _read_tag(tag: bytes) -> tuple[str | None, str | None]:
 
 
 def _read_a_tag(tag: bytes) -> tuple[str | None, str | None] | None:
-    """What _read_attributes makes of an <a> tag without a `name`, read with bytes methods (a
-    fifth of the time; most tags not yet read are links such as these), or None if unsure.
+    """What _read_attributes makes of an <a> tag without a `name`, read with bytes methods (most
+    tags not read before are such links), or None if unsure.
 
     Its link is the value of the first `href="` (in any case) in the tag, if whitespace precedes
     it: any earlier match of _HREF would be an earlier `href="`, and the value cannot hold `"`."""
@@ -140,9 +132,8 @@ def _text(value: bytes) -> str:
 Deferred = dict[str, tuple[list[str], list[str], list[int]]]
 """Links to anchors on other pages, checked once those pages' ids are known: target output path
 -> (the fragments wanted there, the output paths of the pages linking, each link's number among
-its page's links). Columns, not a tuple per link: workers send these to the main process (a
-tuple per link took about 0.45 s to pickle and unpickle at 10,000 pages, and the main process
-then looked at each link in Python; now a page's fragments are checked in one set operation)."""
+its page's links). Columns rather than a tuple per link: workers send these back, and a target's
+fragments are checked in one set operation."""
 
 
 def defer(deferred: Deferred, target: str, fragment: str, output_path: str, number: int) -> None:

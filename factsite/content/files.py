@@ -106,7 +106,9 @@ def read_text_and_status(path: Path | str, shown_as: str) -> tuple[str | None, l
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         return None, [Problem(shown_as, line, "file is not valid UTF-8 text; save it as UTF-8")], None
-    return text.replace("\r\n", "\n").replace("\r", "\n"), [], status
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, [], status
 
 
 def _read_at_most(descriptor: int, limit: int, expected: int) -> bytes:

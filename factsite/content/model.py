@@ -21,12 +21,10 @@ _Class = TypeVar("_Class", bound=type)
 
 
 def _pickled_as_a_call(cls: _Class) -> _Class:
-    """Pickle instances as a call of the class with their field values.
-
-    A frozen slotted dataclass otherwise pickles through dataclasses' __getstate__ and
-    __setstate__, which look its fields up again for every object: sending the records of a
-    10,000-page site back from the worker that parsed them took 0.3 s, in the middle of loading.
-    This way: 2 to 3 times less."""
+    """Pickle instances as a call of the class with their field values: a frozen slotted
+    dataclass otherwise pickles through dataclasses' __getstate__ and __setstate__, which look its
+    fields up again for every object, and a worker sends a big site's records back by the
+    thousand."""
     names = [f.name for f in dataclasses.fields(cls)]
     assert len(names) > 1, "attrgetter of one name gives a value, not a tuple"
     values = operator.attrgetter(*names)
@@ -247,9 +245,9 @@ class Figure:
 class TextInFile:
     """Text left in its file instead of held in memory, read again when needed (load.page_body).
 
-    A big site's Markdown is most of its loaded size (45 MB at 10,000 pages), held to the end of
-    the build, and each worker process copied the memory of the pages it rendered (Python writes
-    reference counts even where it only reads). The file's size, modification time and inode as
+    A big site's Markdown is most of its loaded size, held to the end of the build, and each
+    worker process would copy the memory of the pages it renders (Python writes reference counts
+    even where it only reads). The file's size, modification time and inode as
     it was loaded tell a file changed (or replaced, say by a link elsewhere) since."""
 
     path: str

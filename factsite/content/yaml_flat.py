@@ -58,8 +58,8 @@ _NOT_FLAT = object()
 
 def _flat_mapping(text: str, offset: int) -> Mapping | None:
     """A mapping of `key: plain value` lines (or `key: [a, b]`), which is what front matter
-    nearly always is, built without libyaml's events and nodes (five times faster; 10,000 pages
-    have 10,000 front matters). Anything else, even a comment, returns None and takes the general
+    nearly always is, built without PyYAML's events and nodes (several times faster; a big site
+    has thousands of front matters). Anything else, even a comment, returns None and takes the general
     way. Values are resolved and constructed by PyYAML's own rules, so they are exactly what that
     way gives."""
     if len(text) > 4096:
@@ -88,9 +88,9 @@ def _flat_mapping(text: str, offset: int) -> Mapping | None:
 
 def _flat_records(text: str, offset: int) -> list[Mapping] | None:
     """A list of records written as most record files are: each a `- key: value` line and then
-    `  key: value` lines, values as in `_flat_mapping`. Read line by line, seven times faster than
-    libyaml's events and nodes (records are most of a big site's YAML: their 3 MB at 10,000 pages
-    took 2.2 s, 0.3 s so); anything else returns None and takes the general way."""
+    `  key: value` lines, values as in `_flat_mapping`. Read line by line, several times faster
+    than PyYAML's events and nodes (records are most of a big site's YAML); anything else returns
+    None and takes the general way."""
     records: list[Mapping] = []
     key_lines: dict[str, int] = {}
     mapping: Mapping | None = None

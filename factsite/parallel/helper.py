@@ -40,6 +40,8 @@ class PreparedHtml:
         self.spans = spans or {}
 
     def take(self, text: str) -> str | None:
+        if not self.spans:
+            return None
         span = self.spans.pop(_digest(text), None)
         if span is None or self.region is None:
             return None

@@ -4,7 +4,7 @@ receiving them pickled. Where the platform cannot fork, everything runs in one p
 The pool is our own, a pair of pipes per worker, and not multiprocessing's or concurrent.futures':
 those keep two threads running in this process (which then compete with the rendering for the
 interpreter, and make forking anything else risky: a thread may hold a lock a child inherits), and
-importing them (with logging and subprocess) took 25 to 30 ms of every parallel build's start."""
+importing them (with logging and subprocess) is a noticeable part of a small build's start."""
 
 from __future__ import annotations
 
@@ -313,7 +313,7 @@ _PR_SET_PDEATHSIG = 1
 def die_with_parent() -> None:
     """In a child process, before it starts work: if the build is killed, the child dies too,
     instead of writing on into a staging folder the next build removes, or waiting forever."""
-    import ctypes  # (here, in the child: 4 ms of imports the build's own start does without)
+    import ctypes  # (here, in the child: the build's own start does without it)
 
     with contextlib.suppress(OSError, AttributeError):  # not Linux's libc: nothing to do
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

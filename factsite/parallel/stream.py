@@ -83,7 +83,7 @@ def stream_pages(
     ids: dict[str, frozenset[str]] = {}
     waiting: Deferred = {}
     """Links to anchors on pages not rendered yet (record lists come early in the plan, so few
-    wait: holding every such link to the end took 55 MB at 10,000 pages)."""
+    wait, and memory stays small)."""
     done = 0
     jobs: dict[str, PageJob] = {}
     """Output path -> job, made only if a broken link's page must be rendered again."""
@@ -118,9 +118,7 @@ def stream_pages(
 
 def chunked(jobs: list[PageJob], processes: int) -> list[list[PageJob]]:
     """The jobs in chunks of CHUNK, and smaller ones towards the end (each a quarter of what is
-    left per process, down to SMALLEST_CHUNK), so the processes finish together: with chunks of
-    64 to the end, the main process of a 1k build waited 40 to 90 ms for the last chunks a worker
-    had in hand (and the worker as long for the main process's last)."""
+    left per process, down to SMALLEST_CHUNK), so the processes finish together."""
     largest = max(CHUNK, len(jobs) // MOST_CHUNKS)
     chunks = []
     start = 0
@@ -134,8 +132,7 @@ def chunked(jobs: list[PageJob], processes: int) -> list[list[PageJob]]:
 def _results(count: int, workers: int, pages: int, meanwhile: Callable[[], None]) -> Iterator[tuple[int, ChunkResult]]:
     # Everything made so far lives to the end of the build: frozen, the cycle collector no longer
     # looks at it (so collecting after each chunk stays cheap) and forked workers share it instead
-    # of copying the pages its bookkeeping would touch. No full collection first: it finds next to
-    # nothing here and took 0.2 s at 10,000 pages; any cycle frozen now is collected after the build.
+    # of copying the memory its bookkeeping would touch.
     gc.freeze()
     try:
         if can_fork(workers) and pages >= PARALLEL_MINIMUM:
@@ -151,14 +148,13 @@ def _results(count: int, workers: int, pages: int, meanwhile: Callable[[], None]
 def _shared_with_workers(count: int, helpers: int, meanwhile: Callable[[], None]) -> Iterator[tuple[int, ChunkResult]]:
     """Chunks rendered by `helpers` forked workers and by this process, each taking the next
     chunk whenever it is free (a SharedCounter). A worker is asked for ASKED_AHEAD chunks at
-    first, so it never waits to be asked (this process's first chunks hold the biggest pages, and
-    it makes the site's other files meanwhile: asked twice ahead, a worker of a 1k build waited
-    10 to 80 ms for more); between its own chunks this process takes what the workers have sent
-    back and asks them again. A worker asked once too often finds nothing left: no harm.
+    first, so it never waits to be asked while this process makes the site's other files; between
+    its own chunks this process takes what the workers have sent back and asks them again. A
+    worker asked once too often finds nothing left: no harm.
 
-    This process renders rather than one more worker: a worker copies about 100 MB of the site it
+    This process renders rather than one more worker: a worker copies much of the site it
     inherits (Python writes reference counts even where it only reads), which this process holds
-    already. Two processes on two cores were as fast either way."""
+    already."""
     global _counter
     _counter = SharedCounter(count)
     try:
@@ -211,13 +207,10 @@ def _run_chunk(index: int) -> tuple[int, ChunkResult]:
 
 def _run_jobs(work: _Work, jobs: list[PageJob], result: ChunkResult) -> None:
     """Render, write and check a chunk's pages one step at a time: every page's Markdown, then
-    every page's template, and so on. Each step is a different body of code (the Rust parsers
-    and our rewriting, Jinja's generated code, the scan's regular expressions, system calls),
-    and a page taken through all of them in turn finds little of the one before still in the
-    processor's caches: a 1k corpus's articles took 12% less time so (375 -> 330 us a page,
-    median of ten interleaved passes), and cold 1k builds 0.05 to 0.11 s less (paired medians of
-    16 interleaved builds: faster in 11 and in 16 of them). A chunk's pages are held together
-    until checked: 64 at most."""
+    every page's template, and so on. Each step is a different body of code, which stays in the
+    processor's caches while it runs over the chunk (a page taken through every step in turn
+    took markedly longer: docs/performance.md). A chunk's pages are held until checked: 64 at
+    most."""
     renderer, staging = work.renderer, work.staging
     sources = [job.markdown for job in jobs if job.markdown is not None]
     rendered = renderer.markdown_each(sources)

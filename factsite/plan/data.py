@@ -7,7 +7,7 @@ import json
 from html import escape
 from typing import Any
 
-from ..content.model import PartialDate, Site
+from ..content.model import ACTOR_KINDS, QUOTE_KINDS, Actor, Event, PartialDate, Quote, Site, Source, Term
 from .urls import Urls
 
 SCHEMA_URL_PATH = "data/explainer.schema.json"
@@ -52,72 +52,77 @@ def explainer_json(site: Site, urls: Urls) -> bytes:
             "as_of_label": config.as_of_label,
             "publisher": config.publisher,
         },
-        "actors": [
-            {
-                "id": a.id,
-                "name": a.name,
-                "kind": a.kind,
-                "role": a.role,
-                "summary": a.summary,
-                "affiliation": a.affiliation,
-                "aliases": list(a.aliases),
-                "url": urls.absolute(f"actors/{a.id}/"),
-            }
-            for a in site.actors
-        ],
-        "quotes": [
-            {
-                "id": q.id,
-                "speaker": q.speaker,
-                "text": q.text,
-                "context": q.context,
-                "date": _date(q.date),
-                "kind": q.kind,
-                "sic": q.sic or None,
-                "note": q.note,
-                "source": q.source,
-                "url": urls.absolute(f"quotes/#{q.id}"),
-            }
-            for q in site.quotes
-        ],
-        "events": [
-            {
-                "id": e.id,
-                "start": e.date.start.iso,
-                "end": _date(e.date.end),
-                "title": e.title,
-                "summary": e.summary,
-                "actors": list(e.actors),
-                "tags": list(e.tags),
-                "sources": list(e.sources),
-                "quotes": list(e.quotes),
-                "url": urls.absolute(f"timeline/#{e.id}"),
-            }
-            for e in site.events
-        ],
-        "sources": [
-            {
-                "id": s.id,
-                "title": s.title,
-                "publisher": s.publisher,
-                "date": _date(s.date),
-                "url": s.url,
-                "note": s.note,
-            }
-            for s in site.sources
-        ],
-        "terms": [
-            {
-                "id": t.id,
-                "term": t.term,
-                "definition": t.definition,
-                "sources": list(t.sources),
-                "url": urls.absolute(f"glossary/#{t.id}"),
-            }
-            for t in site.terms
-        ],
+        "actors": [_actor(actor, urls) for actor in site.actors],
+        "quotes": [_quote(quote, urls) for quote in site.quotes],
+        "events": [_event(event, urls) for event in site.events],
+        "sources": [_source(source) for source in site.sources],
+        "terms": [_term(term, urls) for term in site.terms],
     }
     return _dump(data)
+
+
+def _actor(actor: Actor, urls: Urls) -> dict[str, Any]:
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "kind": actor.kind,
+        "role": actor.role,
+        "summary": actor.summary,
+        "affiliation": actor.affiliation,
+        "aliases": list(actor.aliases),
+        "url": urls.absolute(f"actors/{actor.id}/"),
+    }
+
+
+def _quote(quote: Quote, urls: Urls) -> dict[str, Any]:
+    return {
+        "id": quote.id,
+        "speaker": quote.speaker,
+        "text": quote.text,
+        "context": quote.context,
+        "date": _date(quote.date),
+        "kind": quote.kind,
+        "sic": quote.sic or None,
+        "note": quote.note,
+        "source": quote.source,
+        "url": urls.absolute(f"quotes/#{quote.id}"),
+    }
+
+
+def _event(event: Event, urls: Urls) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "start": event.date.start.iso,
+        "end": _date(event.date.end),
+        "title": event.title,
+        "summary": event.summary,
+        "actors": list(event.actors),
+        "tags": list(event.tags),
+        "sources": list(event.sources),
+        "quotes": list(event.quotes),
+        "url": urls.absolute(f"timeline/#{event.id}"),
+    }
+
+
+def _source(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "title": source.title,
+        "publisher": source.publisher,
+        "date": _date(source.date),
+        "url": source.url,
+        "note": source.note,
+    }
+
+
+def _term(term: Term, urls: Urls) -> dict[str, Any]:
+    return {
+        "id": term.id,
+        "term": term.term,
+        "definition": term.definition,
+        "sources": list(term.sources),
+        "url": urls.absolute(f"glossary/#{term.id}"),
+    }
 
 
 _ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
@@ -131,6 +136,82 @@ def _record(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
     return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
 
 
+def _list_of(item: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": item}
+
+
+_SITE_SCHEMA = _record(
+    {
+        "title": _TEXT,
+        "description": _TEXT,
+        "language": _TEXT,
+        "url": _TEXT,
+        "as_of": _OPTIONAL_DATE,
+        "as_of_label": _TEXT,
+        "publisher": _TEXT,
+    },
+    ["title", "url"],
+)
+_ACTOR_SCHEMA = _record(
+    {
+        "id": _ID,
+        "name": _TEXT,
+        "kind": {"enum": list(ACTOR_KINDS)},
+        "role": _TEXT,
+        "summary": _TEXT,
+        "affiliation": {"oneOf": [_ID, {"type": "null"}]},
+        "aliases": {"type": "array", "items": _TEXT},
+        "url": _TEXT,
+    },
+    ["id", "name", "kind", "url"],
+)
+_QUOTE_SCHEMA = _record(
+    {
+        "id": _ID,
+        "speaker": _ID,
+        "text": {"type": "string", "minLength": 1},
+        "context": _TEXT,
+        "date": _OPTIONAL_DATE,
+        "kind": {"enum": list(QUOTE_KINDS)},
+        "sic": {"type": ["string", "null"]},
+        "note": _TEXT,
+        "source": _ID,
+        "url": _TEXT,
+    },
+    ["id", "speaker", "text", "source", "url"],
+)
+_EVENT_SCHEMA = _record(
+    {
+        "id": _ID,
+        "start": _DATE,
+        "end": _OPTIONAL_DATE,
+        "title": _TEXT,
+        "summary": _TEXT,
+        "actors": _IDS,
+        "tags": _IDS,
+        "sources": _IDS,
+        "quotes": _IDS,
+        "url": _TEXT,
+    },
+    ["id", "start", "title", "url"],
+)
+_SOURCE_SCHEMA = _record(
+    {
+        "id": _ID,
+        "title": _TEXT,
+        "publisher": _TEXT,
+        "date": _OPTIONAL_DATE,
+        "url": {"oneOf": [{"type": "string", "pattern": "^https?://"}, {"type": "null"}]},
+        "note": _TEXT,
+    },
+    ["id", "title", "publisher"],
+)
+_TERM_SCHEMA = _record(
+    {"id": _ID, "term": _TEXT, "definition": _TEXT, "sources": _IDS, "url": _TEXT},
+    ["id", "term", "definition", "url"],
+)
+
+
 def explainer_schema(urls: Urls) -> bytes:
     """JSON Schema (2020-12) for explainer.json."""
     schema = {
@@ -142,91 +223,12 @@ def explainer_schema(urls: Urls) -> bytes:
         "additionalProperties": False,
         "properties": {
             "$schema": _TEXT,
-            "site": _record(
-                {
-                    "title": _TEXT,
-                    "description": _TEXT,
-                    "language": _TEXT,
-                    "url": _TEXT,
-                    "as_of": _OPTIONAL_DATE,
-                    "as_of_label": _TEXT,
-                    "publisher": _TEXT,
-                },
-                ["title", "url"],
-            ),
-            "actors": {
-                "type": "array",
-                "items": _record(
-                    {
-                        "id": _ID,
-                        "name": _TEXT,
-                        "kind": {"enum": ["person", "country", "organisation", "institution", "region", "group"]},
-                        "role": _TEXT,
-                        "summary": _TEXT,
-                        "affiliation": {"oneOf": [_ID, {"type": "null"}]},
-                        "aliases": {"type": "array", "items": _TEXT},
-                        "url": _TEXT,
-                    },
-                    ["id", "name", "kind", "url"],
-                ),
-            },
-            "quotes": {
-                "type": "array",
-                "items": _record(
-                    {
-                        "id": _ID,
-                        "speaker": _ID,
-                        "text": {"type": "string", "minLength": 1},
-                        "context": _TEXT,
-                        "date": _OPTIONAL_DATE,
-                        "kind": {"enum": ["full", "partial", "fragment", "pull-quote"]},
-                        "sic": {"type": ["string", "null"]},
-                        "note": _TEXT,
-                        "source": _ID,
-                        "url": _TEXT,
-                    },
-                    ["id", "speaker", "text", "source", "url"],
-                ),
-            },
-            "events": {
-                "type": "array",
-                "items": _record(
-                    {
-                        "id": _ID,
-                        "start": _DATE,
-                        "end": _OPTIONAL_DATE,
-                        "title": _TEXT,
-                        "summary": _TEXT,
-                        "actors": _IDS,
-                        "tags": _IDS,
-                        "sources": _IDS,
-                        "quotes": _IDS,
-                        "url": _TEXT,
-                    },
-                    ["id", "start", "title", "url"],
-                ),
-            },
-            "sources": {
-                "type": "array",
-                "items": _record(
-                    {
-                        "id": _ID,
-                        "title": _TEXT,
-                        "publisher": _TEXT,
-                        "date": _OPTIONAL_DATE,
-                        "url": {"oneOf": [{"type": "string", "pattern": "^https?://"}, {"type": "null"}]},
-                        "note": _TEXT,
-                    },
-                    ["id", "title", "publisher"],
-                ),
-            },
-            "terms": {
-                "type": "array",
-                "items": _record(
-                    {"id": _ID, "term": _TEXT, "definition": _TEXT, "sources": _IDS, "url": _TEXT},
-                    ["id", "term", "definition", "url"],
-                ),
-            },
+            "site": _SITE_SCHEMA,
+            "actors": _list_of(_ACTOR_SCHEMA),
+            "quotes": _list_of(_QUOTE_SCHEMA),
+            "events": _list_of(_EVENT_SCHEMA),
+            "sources": _list_of(_SOURCE_SCHEMA),
+            "terms": _list_of(_TERM_SCHEMA),
         },
     }
     return (json.dumps(schema, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -1,7 +1,6 @@
 """sitemap.xml, robots.txt and an Atom feed: dates come from the content, never the build clock.
 
-xml.etree is imported where a feed or sitemap is made (4 to 5 ms of every start otherwise): a
-published build makes them while pages render.
+xml.etree is imported where a feed or sitemap is made: only sites with a host need them.
 """
 
 from __future__ import annotations
@@ -57,8 +56,7 @@ def _timestamp(date: PartialDate) -> str:
 
 
 def entry_id(site_url: str, kind: str, key: str) -> str:
-    """A stable, valid Atom id that does not change when pages move: a name-based UUID. (uuid is
-    imported here: it imports platform, 5 ms of every start, and only a site with a feed needs it.)"""
+    """A stable, valid Atom id that does not change when pages move: a name-based UUID."""
     import uuid
 
     return uuid.uuid5(uuid.NAMESPACE_URL, f"{site_url}#{kind}/{key}").urn

@@ -147,7 +147,7 @@ def _swap_in(staging: Path, output: Path) -> None:
 
 def _rename_exchange(first: Path, second: Path) -> bool:
     """renameat2(RENAME_EXCHANGE) from the C library this process runs on (CDLL(None): its own
-    symbols; ctypes.util.find_library would cost 20 ms of imports and a search)."""
+    symbols: no library search needed)."""
     import ctypes
 
     try:

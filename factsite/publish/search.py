@@ -12,7 +12,7 @@ from ..parallel.pool import die_with_parent
 
 def index_site(site_dir: Path, language: str) -> None:
     """Write site_dir/pagefind/ (a deterministic index plus Pagefind's search library)."""
-    import subprocess  # (here: 8 to 10 ms of every start, and builds without search never need it)
+    import subprocess  # (only builds with search need it)
 
     if importlib.util.find_spec("pagefind") is None:
         raise UsageError("search needs Pagefind: pip install 'pagefind[bin]', or build with --no-search")

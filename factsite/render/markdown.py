@@ -24,7 +24,6 @@ from typing import Protocol
 from markupsafe import Markup
 
 from . import pulldown, record_syntax
-from .python_markdown import render_with_markdown_it
 from .targets import Resolver
 
 
@@ -76,5 +75,7 @@ class MarkdownRenderer:
         return pulldown.render(text)
 
     def render_reference(self, text: str) -> RenderResult:
+        from .python_markdown import render_with_markdown_it  # (only when a page needs it)
+
         html, problems = render_with_markdown_it(text, self.resolver, self.allow_raw_html)
         return RenderResult(Markup(html), problems)

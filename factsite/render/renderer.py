@@ -117,10 +117,8 @@ class PageRenderer:
         return template.render(variables)
 
     def page_bytes(self, job: PageJob, body: RenderResult | None) -> bytes:
-        """The page's HTML as written, in UTF-8 (each part the template yields encoded on its own:
-        a page held whole as text before encoding takes more memory and time)."""
-        template, variables = self._template_and_variables(job, body, None)
-        return b"".join(part.encode() for part in template.generate(variables))
+        """The page's HTML as written, in UTF-8."""
+        return self.page(job, body).encode()
 
     def _template_and_variables(
         self, job: PageJob, body: RenderResult | None, variables: dict[str, Any] | None
