@@ -44,7 +44,7 @@ def parse_bool(value: Any) -> bool:
 def parse_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise FieldError(f"expected a whole number, got {_describe(value)}")
-    return value
+    return int(value)
 
 
 def parse_url(value: Any) -> str:

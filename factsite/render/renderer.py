@@ -71,7 +71,11 @@ class SiteResolver(Resolver):
         """A record's card, rendered once per build however many pages embed it."""
         key = (kind, record_id)
         if key not in self.embeds:
-            record = (self.views.quote_by_id if kind == "quote" else self.views.event_by_id).get(record_id)
+            record: Any = None
+            if kind == "quote":
+                record = self.views.quote_by_id.get(record_id)
+            elif kind == "event":
+                record = self.views.event_by_id.get(record_id)
             template = self.env.get_template(f"_{kind}.html")
             self.embeds[key] = None if record is None else template.render({kind: record, "heading_level": 3})
         return self.embeds[key]
