@@ -1,9 +1,7 @@
 #!/usr/bin/env python3
 """Build, check or preview the explainer site. Run `python build.py --help`."""
 
-import sys
-
-from factsite.cli import main
+from factsite.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
