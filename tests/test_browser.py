@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from factsite.build import build_site
 from factsite.options import BuildOptions
 
 from browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, require_tool, serve_folder
-from conftest import REPO
+from conftest import REPO, Project
+from preview import edit, running_preview
 
 pytestmark = pytest.mark.browser
 
@@ -230,3 +232,37 @@ def test_pages_and_assets_stay_light(site: Path) -> None:
     assert heavy == {}
     assets = sum(p.stat().st_size for p in (site / "static").iterdir() if p.suffix in (".css", ".js"))
     assert assets < 40_000
+
+
+def test_the_preview_reloads_the_page_on_a_save_and_swaps_css_in_place(browser: Any, bundled: Project) -> None:
+    """The preview's own script, in a real browser: a saved page reloads the tab; a saved
+    stylesheet is swapped in without a reload, keeping the scroll position."""
+    with running_preview(bundled) as (root, _):
+        context = browser.new_context(viewport={"width": 800, "height": 600})
+        tab = context.new_page()
+        tab.set_default_timeout(10_000)
+        sent: list[str] = []
+        tab.on("websocket", lambda socket: socket.on("framesent", lambda payload: sent.append(str(payload))))
+
+        def load_and_wait_until_registered(action: Any) -> None:
+            sent.clear()
+            action()
+            deadline = time.monotonic() + 10
+            while not any('"info"' in frame for frame in sent):  # the page now hears of every reload
+                assert time.monotonic() < deadline, "the page never connected to the preview"
+                tab.wait_for_timeout(20)
+            tab.evaluate("window.notReloaded = true")
+
+        load_and_wait_until_registered(lambda: tab.goto(f"{root}/article-5/"))
+        edit(bundled.content / "pages" / "article-5.md", "## The clause", "## The clause itself")
+        tab.wait_for_selector("#the-clause-itself")
+        assert tab.evaluate("window.notReloaded === undefined"), "the page was reloaded"
+
+        load_and_wait_until_registered(tab.reload)
+        tab.evaluate("window.scrollTo(0, 400)")
+        measure = "getComputedStyle(document.documentElement).getPropertyValue('--measure').trim()"
+        assert tab.evaluate(measure) == "42rem"
+        edit(bundled.root / "static" / "style.css", "--measure: 42rem;", "--measure: 40rem;")
+        tab.wait_for_function(f"{measure} === '40rem'")
+        assert tab.evaluate("window.notReloaded === true && window.scrollY === 400")
+        context.close()

@@ -9,9 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from factsite.publish.staging import MARKER
 
 from conftest import REPO, Project, snapshot
+from corpus import make_corpus
 
 
 def test_the_bundled_site_builds_and_prints_a_summary(bundled: Project, capsys) -> None:
@@ -51,6 +54,32 @@ def test_builds_from_different_folders_and_hash_seeds_are_byte_identical(tmp_pat
         subprocess.run([sys.executable, str(REPO / "build.py")], cwd=root, env=env, check=True, capture_output=True)
         outputs.append(snapshot(root / "_site"))
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("content", ["bundled", "corpus"])
+def test_without_the_optional_markdown_accelerator_the_site_is_the_same(tmp_path: Path, content: str) -> None:
+    """pyromark (pulldown-cmark) is an accelerator: where it is missing or cannot be imported,
+    every page takes markdown-it-py, and the published bytes are the same."""
+    source = tmp_path / "content"
+    if content == "bundled":
+        shutil.copytree(REPO / "content", source)
+    else:
+        make_corpus(120, source)
+    paths = ["--content", str(source), "--templates", str(REPO / "templates"), "--static", str(REPO / "static")]
+    outputs = {}
+    for name, blocked in (("accelerated", False), ("reference", True)):
+        out = tmp_path / name / "_site"
+        script = (
+            "import sys\n"
+            f"if {blocked}: sys.modules['pyromark'] = None  # import pyromark now raises ImportError\n"
+            "from factsite.cli import main\n"
+            "from factsite.render import pulldown\n"
+            f"assert (pulldown.pyromark is None) == {blocked}\n"
+            f"raise SystemExit(main({[*paths, '--out', str(out), '--quiet']!r}))\n"
+        )
+        subprocess.run([sys.executable, "-c", script], cwd=REPO, check=True, capture_output=True, text=True)
+        outputs[name] = snapshot(out)
+    assert outputs["reference"] == outputs["accelerated"]
 
 
 def test_check_validates_and_writes_nothing(bundled: Project, capsys) -> None:

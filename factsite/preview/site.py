@@ -71,6 +71,15 @@ class Preview:
         preview = self
 
         class PreviewFiles(web.StaticFileHandler):
+            def set_extra_headers(self, path: str) -> None:
+                self.set_header("Cache-Control", "no-store")  # the files change under the same names
+
+            def compute_etag(self) -> str | None:
+                return None  # (Tornado keeps each file's first one, made for files that never change)
+
+            def should_return_304(self) -> bool:
+                return False
+
             @classmethod
             def get_content(cls, abspath: str, start: int | None = None, end: int | None = None) -> Any:
                 if abspath.endswith(".html"):

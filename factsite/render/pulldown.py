@@ -14,11 +14,10 @@ import re
 
 try:
     import pyromark
-except ImportError:  # pragma: no cover - the quickest parser is optional
-    pyromark = None  # type: ignore[assignment]
 
-if pyromark is not None:
     _PULLDOWN_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
+except (ImportError, AttributeError):  # missing, or not the pyromark we know: the reference path does all
+    pyromark = None  # type: ignore[assignment]
 
 
 def _may_read_alike(text: str) -> bool:
