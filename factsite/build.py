@@ -50,15 +50,12 @@ def build_site(
         urls = Urls(options.base_url or site.config.base_url)
         plan = plan_site(site, urls, assets.output_path_of, search=options.search and write)
         renderer = _prepare_renderer(site, plan, urls, assets, options, write, helper)
-        files = set(plan.files) | set(assets.files) | {job.output_path for job in plan.jobs}
-        checker = LinkChecker(files, urls, plan.markdown_sources, str(options.output_dir))
-        problems = asset_problems + plan.problems
-        render = _Rendering(site, plan, renderer, checker, assets, problems, options, progress)
+        checker = _link_checker(plan, assets, urls, options)
+        rendering = _Rendering(site, plan, renderer, checker, assets, asset_problems + plan.problems, options, progress)
         if write:
-            index = (lambda folder: index_site(folder, site.config.language)) if options.search else None
-            publish(options.output_dir, render.into, options.cache_folder() / "previous-site", index)
+            _publish(rendering, options, site.config.language)
         else:
-            render.into(None)
+            rendering.into(None)
     return BuildReport(len(plan.jobs), len(plan.files) + len(assets.files), time.perf_counter() - started)
 
 
@@ -88,6 +85,18 @@ def _prepare_renderer(
         renderer = make_renderer(site, plan, urls, env, helper.markdown())
         renderer.compile_templates({job.template for job in plan.jobs}, helper.templates())
     return renderer
+
+
+def _link_checker(plan: Plan, assets: Assets, urls: Urls, options: BuildOptions) -> LinkChecker:
+    """A checker that knows every file the build writes (links to each are checked)."""
+    files = set(plan.files) | set(assets.files) | {job.output_path for job in plan.jobs}
+    return LinkChecker(files, urls, plan.markdown_sources, str(options.output_dir))
+
+
+def _publish(rendering: _Rendering, options: BuildOptions, language: str) -> None:
+    """Render into a staging folder, index it for search, then swap it in for the output folder."""
+    index = (lambda folder: index_site(folder, language)) if options.search else None
+    publish(options.output_dir, rendering.into, options.cache_folder() / "previous-site", index)
 
 
 @dataclass

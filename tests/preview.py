@@ -1,4 +1,4 @@
-"""Helpers for preview tests: run `build.py serve` on a free loopback port, talk livereload's protocol."""
+"""Helpers for preview tests: run `build.py serve` on a free loopback port, talk the LiveReload protocol."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def running_preview(project: Project, *extra: str) -> Iterator[tuple[str, subpro
 
 
 class LiveReloadClient:
-    """A browser stand-in: does livereload's hello/info handshake, then receives reload messages."""
+    """A browser stand-in: does the LiveReload hello/info handshake, then receives reload messages."""
 
     def __init__(self, root: str) -> None:
         self.root = root

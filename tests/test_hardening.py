@@ -21,8 +21,6 @@ import factsite.build
 from factsite.build import build_site
 from factsite.check import links
 from factsite.content import load
-from factsite.content.model import TextInFile
-from factsite.content.pages import page_body
 from factsite.errors import SiteError
 from factsite.options import BuildOptions
 from factsite.parallel import pool, stream
@@ -128,20 +126,6 @@ def test_bom_and_crlf_build_the_same_site(bundled: Project, tmp_path: Path, caps
 
 
 # -- a page edited while the site builds ---------------------------------------------------------
-
-
-def test_pages_text_is_left_in_its_files_only_where_workers_fork(tmp_path: Path) -> None:
-    """A big site's Markdown stays on disk between loading and rendering (memory, see TextInFile);
-    a build in one process keeps it."""
-    make_corpus(PARALLEL_MINIMUM + 10, tmp_path / "content")
-    forking = load.load_site(tmp_path / "content", workers=2).pages
-    alone = load.load_site(tmp_path / "content", workers=1).pages
-    assert all(isinstance(page.body, TextInFile) for page in forking)
-    assert all(isinstance(page.body, str) for page in alone)
-    assert [page_body(page) for page in forking] == [page.body for page in alone]
-    first = forking[0].body
-    assert isinstance(first, TextInFile)
-    assert Path(first.path).read_text(encoding="utf-8")[: first.start].endswith("---\n")
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def test_an_edit_reaches_the_browser(bundled: Project) -> None:
 
 
 def test_two_quick_edits_both_arrive(bundled: Project) -> None:
-    """livereload's own loop ignores a reload within 3 s of the last one; ours must not."""
+    """The livereload package's server ignored a reload within 3 s of the last one; ours must not."""
     page = bundled.content / "pages" / "article-5.md"
     with running_preview(bundled) as (root, _), LiveReloadClient(root) as client:
         edit(page, "## The clause", "## First edit")
