@@ -22,7 +22,7 @@ from .publish.assets import Assets, collect_assets
 from .publish.publish import guard_output, publish
 from .publish.search import index_site
 from .publish.staging import StagingTree, copy_files
-from .render.renderer import PageRenderer, make_environment, make_renderer, markdown_problems, page_reference_problems
+from .render.renderer import PageRenderer, explain_failed_load, make_environment, make_renderer, markdown_problems
 from .render.templates import template_errors
 
 
@@ -70,8 +70,7 @@ def _load(options: BuildOptions, asset_problems: list[Problem]) -> Site:
     try:
         return load_site(options.content_dir, options.include_drafts, workers=options.workers)
     except SiteError as error:
-        references = page_reference_problems(error.partial) if error.partial else []
-        raise SiteError(error.problems + references + asset_problems) from None
+        raise explain_failed_load(error, asset_problems) from None
 
 
 def _prepare_renderer(

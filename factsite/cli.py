@@ -1,4 +1,5 @@
-"""Command line: build (default), check, serve. The only place errors are printed."""
+"""Command line: build (default), check, serve, and the authoring commands init, new and schema.
+The only place errors are printed."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from .errors import SiteError, UsageError
 from .options import BuildOptions, default_workers
 from .parallel.helper import helper_for
 from .parallel.pool import WorkerLost
+from .report import FORMATS, github_lines, json_report, text_lines
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
 """What shells report for a program stopped by Ctrl-C (128 + SIGINT)."""
+RECORD_KINDS = ("actor", "event", "quote", "source", "term")
 
 
 class TerminalProgress:
@@ -65,6 +68,16 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="how problems are printed: text (path:line: message, the default), json (a list on stdout) "
+        "or github (annotations for GitHub Actions)",
+    )
+
+
 def _worker_count(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of processes, 1 or more, not {text!r}")
@@ -84,6 +97,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="Validate everything, render, check links, then swap the new site in atomically.",
     )
     _add_paths(build)
+    _add_format(build)
     build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index (faster)")
     check = commands.add_parser(
         "check",
@@ -91,6 +105,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="Validate content, render in memory and check every internal link. Writes nothing.",
     )
     _add_paths(check)
+    _add_format(check)
     serve = commands.add_parser(
         "serve",
         help="live-reload preview on 127.0.0.1",
@@ -99,7 +114,36 @@ def make_parser() -> argparse.ArgumentParser:
     _add_paths(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    _add_authoring_commands(commands)
     return parser
+
+
+def _add_authoring_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    init = commands.add_parser(
+        "init",
+        help="start a new explainer: a small, valid content folder to edit",
+        description="Write a starter explainer (every kind of record and page, each file commented) into DIR, "
+        "which must be empty or not exist yet. Then: build.py serve --content DIR.",
+    )
+    init.add_argument("folder", type=Path, metavar="DIR", help="the new content folder")
+    new = commands.add_parser(
+        "new",
+        help="add a page or a record skeleton to the content",
+        description="Add a page (content/pages/SLUG.md) or a record (at the end of its YAML file), with every "
+        "field to fill in; `check` lists what is left. Nothing else in the content changes.",
+    )
+    new.add_argument("kind", choices=("page", *RECORD_KINDS), help="what to add")
+    new.add_argument("id", metavar="ID", help="its id (or a page's slug): lowercase letters, digits, hyphens")
+    new.add_argument(
+        "--content", type=Path, default=Path("content"), metavar="DIR", help="content folder (default: content)"
+    )
+    schema = commands.add_parser(
+        "schema",
+        help="write JSON Schemas of the content files, for editors",
+        description="Write one JSON Schema per content file (actors.schema.json for actors.yaml...) and one "
+        "for pages' front matter, made from the declarations the loader uses.",
+    )
+    schema.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write them")
 
 
 def _options(args: argparse.Namespace) -> BuildOptions:
@@ -141,18 +185,33 @@ def _with_command(argv: Sequence[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run a command; return the exit code."""
     argv = _with_command(sys.argv[1:] if argv is None else argv)
-    parser = make_parser()
     try:
-        args = parser.parse_args(argv)
+        args = make_parser().parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    options = _options(args)
     try:
+        if args.command in ("init", "new", "schema"):
+            return _author(args)
+        options = _options(args)
         if args.command == "serve":
             from .preview.server import serve
 
             return serve(options, host=args.host, port=args.port)
-        write = args.command == "build"
+        return _build(args, options)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        # The swap is atomic, but Ctrl-C may come just after it: the old site or the new, complete.
+        print(f"interrupted; {args.out}/ holds the last site built in full.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _build(args: argparse.Namespace, options: BuildOptions) -> int:
+    """`build` or `check`: report what was built, or every problem at once."""
+    write = args.command == "build"
+    kept = "nothing was written" if not write else f"{options.output_dir}/ was left as it was"
+    try:
         # The build's helper starts first of all (it compiles templates and parses Markdown while
         # the engine is imported and the site loaded: see parallel.helper), then the engine.
         with helper_for(options, write) as helper:
@@ -165,34 +224,51 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if progress is not None:
                     progress.clear()
     except SiteError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        count = len(error.problems)
-        kept = "nothing was written" if args.command == "check" else f"{options.output_dir}/ was left as it was"
-        print(f"{count} problem{'s' if count != 1 else ''} found; {kept}.", file=sys.stderr)
+        _report_problems(error, args.format, kept)
         return EXIT_CONTENT
-    except UsageError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        # The swap is atomic, but Ctrl-C may come just after it: the old site or the new, complete.
-        print(f"interrupted; {options.output_dir}/ holds the last site built in full.", file=sys.stderr)
-        return EXIT_INTERRUPTED
     except WorkerLost as error:
-        print(f"error: {error}; {options.output_dir}/ was left as it was.", file=sys.stderr)
+        print(f"error: {error}; {kept}.", file=sys.stderr)
         return EXIT_CONTENT
     except OSError as error:
-        print(
-            f"error: cannot write the site: {error.strerror or error} ({error.filename or options.output_dir})",
-            file=sys.stderr,
-        )
+        where = error.filename or options.output_dir
+        print(f"error: cannot write the site: {error.strerror or error} ({where})", file=sys.stderr)
         return EXIT_CONTENT
-    if args.quiet:
-        return EXIT_OK
-    if args.command == "check":
-        print(f"OK: {report.pages} pages checked in {report.seconds:.2f} s; nothing written.")
-    else:
+    if args.format == "json":
+        print(json_report([], []))
+    elif args.quiet:
+        pass
+    elif write:
         print(
             f"Built {report.pages} pages and {report.files} files into {options.output_dir}/ in {report.seconds:.2f} s."
         )
+    else:
+        print(f"OK: {report.pages} pages checked in {report.seconds:.2f} s; nothing written.")
+    return EXIT_OK
+
+
+def _report_problems(error: SiteError, output_format: str, kept: str) -> None:
+    if output_format == "json":
+        print(json_report(error.problems, error.notes))
+        return
+    lines = github_lines(error.problems, error.notes) if output_format == "github" else []
+    for line in lines or text_lines(error.problems, error.notes):
+        print(line, file=sys.stdout if output_format == "github" else sys.stderr)
+    count = len(error.problems)
+    print(f"{count} problem{'s' if count != 1 else ''} found; {kept}.", file=sys.stderr)
+
+
+def _author(args: argparse.Namespace) -> int:
+    """`init`, `new` and `schema`: files for authors, written without touching anything else."""
+    from . import authoring
+
+    if args.command == "init":
+        written = authoring.write_starter(args.folder)
+        print(f"Wrote a starter explainer into {args.folder}/ ({len(written)} files). Preview it with:")
+        print(f"  python build.py serve --content {args.folder}")
+    elif args.command == "new":
+        path, line = authoring.add_skeleton(args.content, args.kind, args.id)
+        print(f"Added {args.kind} '{args.id}' to {path} (line {line}); `python build.py check` lists what to fill in.")
+    else:
+        written = authoring.write_schemas(args.out)
+        print(f"Wrote {len(written)} JSON Schemas into {args.out}/.")
     return EXIT_OK

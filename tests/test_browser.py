@@ -266,3 +266,28 @@ def test_the_preview_reloads_the_page_on_a_save_and_swaps_css_in_place(browser: 
         tab.wait_for_function(f"{measure} === '40rem'")
         assert tab.evaluate("window.notReloaded === true && window.scrollY === 400")
         context.close()
+
+
+def test_the_starter_explainer_previews_clean_in_a_real_browser(browser: Any, tmp_path: Path) -> None:
+    """`init` gives a site whose every page kind loads in the preview with no error shown."""
+    import shutil
+
+    from factsite.cli import main
+
+    project = Project(tmp_path)
+    shutil.rmtree(project.content)
+    assert main(["init", str(project.content)]) == 0
+    with running_preview(project) as (root, _):
+        context = browser.new_context()
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        pages = ["", "article-5/", "timeline/", "actors/", "actors/joe-biden/", "quotes/", "glossary/", "sources/"]
+        pages += ["embed/quote/biden-sacred-obligation/", "embed/event/biden-rules-out-troops/"]
+        for path in pages:
+            response = tab.goto(f"{root}/{path}")
+            assert response is not None and response.status == 200, path
+            assert tab.locator("#factsite-errors").count() == 0, path
+        assert errors == []
+        context.close()

@@ -4,7 +4,12 @@ pyproject.toml declares, and it stays short enough to read."""
 from __future__ import annotations
 
 import re
+import shlex
+import shutil
+import subprocess
+import sys
 import tomllib
+from pathlib import Path
 
 from packaging.requirements import Requirement
 
@@ -56,3 +61,33 @@ def test_the_readme_stays_short_and_its_performance_section_shorter() -> None:
     performance = README.split("## Performance", 1)[1].split("\n## ", 1)[0]
     assert performance.count("\n") < 50
     assert "docs/performance.md" in performance
+
+
+def test_the_authors_guide_commands_run_as_shown(tmp_path: Path) -> None:
+    """docs/writing.md's commands, in order, in a clone's folder (templates and static beside the
+    new content); a command noted '# exits N' must exit so, the rest cleanly. `serve` runs until
+    stopped: the preview has its own tests."""
+    guide = (REPO / "docs" / "writing.md").read_text(encoding="utf-8")
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    shutil.copytree(REPO / "static", tmp_path / "static")
+    commands = [line for block in re.findall(r"```sh\n(.*?)```", guide, re.DOTALL) for line in block.splitlines()]
+    assert len(commands) >= 6
+    for line in commands:
+        command, _, comment = line.partition("#")
+        argv = shlex.split(command)
+        assert argv[:2] == ["python", "build.py"], line
+        if argv[2] == "serve":
+            continue
+        expected = int(comment.split("exits ")[1].split(":")[0]) if "exits " in comment else 0
+        result = subprocess.run([sys.executable, str(REPO / "build.py"), *argv[2:]], cwd=tmp_path, capture_output=True)
+        assert result.returncode == expected, (line, result.stderr.decode())
+        if argv[2] == "check" and expected:  # the author fills in what it listed, as the guide says
+            actors = tmp_path / "my-explainer" / "actors.yaml"
+            text = actors.read_text().replace("  name:  #", "  name: Vladimir Putin  #")
+            actors.write_text(text.replace("  kind:  #", "  kind: person  #"))
+    (tmp_path / "my-explainer" / "pages" / "example.md").write_text(
+        "---\ntitle: Example\n---\n" + guide.split("```markdown\n", 1)[1].split("```", 1)[0]
+    )
+    check = [sys.executable, str(REPO / "build.py"), "check", "--content", "my-explainer", "--drafts"]
+    result = subprocess.run(check, cwd=tmp_path, capture_output=True, text=True)
+    assert "example.md" not in result.stderr  # the guide's Markdown example is valid

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 import pytest
 
-from conftest import Project, snapshot
+from conftest import REPO, Project, snapshot
 
 ACTOR = "- id: ivo-daalder\n  name: Ivo Daalder\n  kind: person\n"
 SOURCE = "- id: insider\n  title: An article\n  publisher: Insider\n"
@@ -38,7 +42,49 @@ CASES = [
     (
         "wrong type",
         {"actors.yaml": ACTOR + "  aliases: Ivo\n"},
-        "actors.yaml:4: field 'aliases': expected a list, got str 'Ivo'",
+        "actors.yaml:4: field 'aliases': expected a list, got text 'Ivo'; write [a, b] or one '- item' per line",
+    ),
+    (
+        "a number where text belongs",
+        {"actors.yaml": ACTOR + "  summary: 12345\n"},
+        "actors.yaml:4: field 'summary': expected text, got the number 12345; put it in quotes if it is meant as text",
+    ),
+    (
+        "a bare NO where text belongs",
+        {"actors.yaml": ACTOR + "  role: NO\n"},
+        "actors.yaml:4: field 'role': expected text, got false (YAML reads yes, no, on, off, true and false so); "
+        "put it in quotes if it is meant as text",
+    ),
+    (
+        "a mapping where text belongs",
+        {"actors.yaml": ACTOR + "  role: {a: b}\n"},
+        "actors.yaml:4: field 'role': expected text, got a mapping; text with ': ' in it must be in quotes",
+    ),
+    (
+        "a list where text belongs",
+        {"actors.yaml": ACTOR + "  role:\n    - Ambassador\n"},
+        "actors.yaml:4: field 'role': expected text, got a list; write the text on one line "
+        "(a line starting with '- ' is a list item)",
+    ),
+    (
+        "text where a number belongs",
+        {"pages/a.md": "---\ntitle: A\norder: '3'\n---\n"},
+        "pages/a.md:3: field 'order': expected a whole number, got text '3'; write the number without quotes",
+    ),
+    (
+        "text where true or false belongs",
+        {"pages/a.md": "---\ntitle: A\ndraft: 'yes'\n---\n"},
+        "pages/a.md:3: field 'draft': expected true or false, got text 'yes'; write true or false, without quotes",
+    ),
+    (
+        "unknown embed with a suggestion",
+        {
+            "actors.yaml": ACTOR,
+            "sources.yaml": SOURCE,
+            "quotes.yaml": "- id: big-line\n  speaker: ivo-daalder\n  text: Hi\n  source: insider\n",
+            "pages/a.md": "---\ntitle: A\n---\n\n::quote[big-lines]\n",
+        },
+        "pages/a.md:5: ::quote[big-lines] embeds an unknown quote 'big-lines'; did you mean 'big-line'?",
     ),
     (
         "impossible date",
@@ -97,7 +143,7 @@ CASES = [
     (
         "unknown actor in Markdown",
         {"actors.yaml": ACTOR, "pages/a.md": "---\ntitle: A\n---\n\nSee [him](actor:ivo-dalder).\n"},
-        "pages/a.md:5: link to unknown actor 'ivo-dalder' (actor:ivo-dalder); check the id in the actor list",
+        "pages/a.md:5: link to unknown actor 'ivo-dalder' (actor:ivo-dalder); did you mean 'ivo-daalder'?",
     ),
     (
         "unknown term in Markdown",
@@ -274,3 +320,76 @@ def test_dates_are_checked_against_the_gregorian_calendar(year: int) -> None:
         assert parse_date(f"{year}-{month:02}-{last:02}").day == last
         with pytest.raises(FieldError, match=f"has {last} days"):
             parse_date(f"{year}-{month:02}-{last + 1:02}")
+
+
+BROKEN_FILES = {
+    "YAML that does not parse": ("actors.yaml", lambda text: text.replace("  name: Ivo Daalder", "  name: [Ivo", 1)),
+    "a file that is not UTF-8": ("actors.yaml", lambda text: "\udcff" + text),
+    "an empty file": ("actors.yaml", lambda text: ""),
+    "a broken sources file": ("sources.yaml", lambda text: text.replace("- id: insider-article", "- id: [x", 1)),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_FILES))
+def test_one_broken_file_gives_one_problem_and_a_note_not_a_flood(bundled: Project, capsys, case: str) -> None:
+    """References into a file that did not load are counted in one note, not reported one by one
+    as unknown (the bundled explainer refers to its actors and sources from every other file)."""
+    name, damage = BROKEN_FILES[case]
+    path = bundled.content / name
+    path.write_bytes(damage(path.read_text(encoding="utf-8")).encode("utf-8", "surrogateescape"))
+    result = bundled.run("check", capsys=capsys)
+    lines = result.err.splitlines()
+    assert result.code == 1 and len(lines) <= 3, lines
+    kind = name.removesuffix("s.yaml")
+    assert re.fullmatch(
+        rf"{bundled.content}/{name}:1: note: \d+ references to {kind}s in other files could not be checked, "
+        "as this file did not load",
+        lines[1],
+    )
+    assert lines[-1] == "1 problem found; nothing was written."
+
+
+def test_references_to_a_record_that_failed_validation_are_not_reported_again(project: Project, capsys) -> None:
+    project.write("actors.yaml", "- id: ivo-daalder\n  name: Ivo Daalder\n  kind: diplomat\n")
+    project.write("sources.yaml", SOURCE)
+    project.write("quotes.yaml", "- id: q\n  speaker: ivo-daalder\n  text: Hi\n  source: insider\n")
+    project.write("pages/a.md", "---\ntitle: A\n---\n[Daalder](actor:ivo-daalder) said ::\n")
+    result = project.run("check", capsys=capsys)
+    assert result.err.splitlines() == [
+        f"{project.content}/actors.yaml:3: field 'kind': 'diplomat' is not one of: person, country, organisation, "
+        "institution, region, group",
+        "1 problem found; nothing was written.",
+    ]
+
+
+def test_problems_as_json_carry_file_line_message_and_a_stable_code(bundled: Project, capsys) -> None:
+    from factsite.errors import CODES
+
+    actors = bundled.content / "actors.yaml"
+    actors.write_text(actors.read_text().replace("  name: Ivo Daalder", "  name: [Ivo", 1))
+    (bundled.content / "pages" / "article-5.md").write_text("---\ntitle: A\n---\n\n[x](term:nope)\n")
+    (bundled.content / "pages" / "about.md").write_text("---\ntitle: About\nsummary: 1\n---\n")
+    result = bundled.run("check", "--format", "json", capsys=capsys)
+    assert result.code == 1 and result.err == ""
+    entries = json.loads(result.out)
+    assert [(Path(e["file"]).name, e["line"], e["code"], e["severity"]) for e in entries] == [
+        ("actors.yaml", 9, "yaml-syntax", "error"),
+        ("about.md", 3, "field-unknown", "error"),
+        ("article-5.md", 5, "unknown-reference", "error"),
+        ("actors.yaml", 1, "references-not-checked", "note"),
+    ]
+    assert all(entry["code"] in CODES and entry["message"] for entry in entries)
+    clean = bundled.run("check", "--format", "json", "--content", str(REPO / "content"), capsys=capsys)
+    assert clean.code == 0 and json.loads(clean.out) == []
+
+
+def test_problems_as_github_annotations(project: Project, capsys) -> None:
+    project.write("actors.yaml", ACTOR + "  role: [a, b]\n  summary: '50%: a, b\\nc'\n")
+    result = project.run("check", "--format", "github", capsys=capsys)
+    assert result.code == 1
+    path = str(project.content / "actors.yaml").replace(":", "%3A").replace(",", "%2C")
+    assert result.out.splitlines() == [
+        f"::error file={path},line=4,title=field-type::field 'role': expected text, got a list; write the text on "
+        "one line (a line starting with '- ' is a list item)",
+    ]
+    assert result.err == "1 problem found; nothing was written.\n"

@@ -300,9 +300,11 @@ def test_the_pages_workflow_tests_every_python_then_builds_and_deploys(tmp_path:
     triggers = workflow[True] if True in workflow else workflow["on"]  # YAML 1.1 reads 'on' as true
     assert triggers["push"]["branches"] == ["main"] and "workflow_dispatch" in triggers and "pull_request" in triggers
     assert workflow["permissions"] == {"contents": "read"}  # publishing rights only where they are used
-    test, build, deploy = workflow["jobs"]["test"], workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    jobs = workflow["jobs"]
+    test, check, build, deploy = jobs["test"], jobs["check"], jobs["build"], jobs["deploy"]
     assert test["strategy"]["matrix"]["python-version"] == ["3.11", "3.12", "3.13"]
-    for job in (test, build):
+    assert "python build.py check --format github" in [step.get("run") for step in check["steps"]]
+    for job in (test, check, build):
         runs = " ".join(step.get("run", "") for step in job["steps"])
         assert "pip install -c constraints.txt -e" in runs  # the pinned versions, as the README installs
         setup = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python"))
@@ -310,7 +312,7 @@ def test_the_pages_workflow_tests_every_python_then_builds_and_deploys(tmp_path:
         checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
         assert checkout["with"]["persist-credentials"] is False
     assert "python -m pytest" in " ".join(step.get("run", "") for step in test["steps"])
-    assert build["needs"] == "test" and build["if"] == "github.event_name != 'pull_request'"
+    assert build["needs"] == ["test", "check"] and build["if"] == "github.event_name != 'pull_request'"
     uses = [step.get("uses", "").split("@")[0] for step in build["steps"]]
     order = [uses.index("actions/configure-pages"), uses.index("actions/upload-pages-artifact")]
     assert order == sorted(order)

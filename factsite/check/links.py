@@ -198,7 +198,8 @@ class LinkChecker:
                 if resolved is None:
                     continue
                 if resolved[0] == "error":
-                    problems.append(self._problem(output_path, href, number, resolved[1], html))
+                    code = "broken-link" if not href else "link-leaves-site"
+                    problems.append(self._problem(output_path, href, number, resolved[1], html, code))
                     continue
                 _, site_path, fragment = resolved
                 known = self._locate(site_path, fragment)
@@ -244,12 +245,14 @@ class LinkChecker:
                     problems.append(self._problem(output_path, href, number, message, data))
         return problems
 
-    def _problem(self, output_path: str, href: str, number: int, message: str, html: bytes | PageHtml) -> Problem:
+    def _problem(
+        self, output_path: str, href: str, number: int, message: str, html: bytes | PageHtml, code: str = "broken-link"
+    ) -> Problem:
         source = self.markdown_sources.get(output_path)
         if source is not None:
-            return Problem(source.origin.path, _line_in_markdown(source, href, self.urls), message)
+            return Problem(source.origin.path, _line_in_markdown(source, href, self.urls), message, code)
         data = html if isinstance(html, bytes) else html(output_path)
-        return Problem(f"{self.shown_output}/{output_path}", html_line(data, number), message)
+        return Problem(f"{self.shown_output}/{output_path}", html_line(data, number), message, code)
 
 
 def check_links(

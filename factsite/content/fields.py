@@ -1,4 +1,5 @@
-"""Field-level validation: each record's fields are declared once, checked with file and line."""
+"""Field-level validation: each kind of value is read once, checked with file and line, and
+described the same way to editors (JSON Schema)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,61 @@ from .yaml_flat import Mapping
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE_PATTERN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_QUOTE_IT = "put it in quotes if it is meant as text"
 
 
 class FieldError(Exception):
     """A value that does not fit its field; the message says what would."""
+
+    def __init__(self, message: str, code: str = "field-value") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class FieldType:
+    """One kind of value: how it is read from YAML and how JSON Schema describes it."""
+
+    parse: Callable[[Any], Any]
+    """Returns the value for the model, or raises FieldError saying what would fit."""
+    schema: dict[str, Any]
+    """The JSON Schema of the value as written in YAML."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """How one key of a record is read."""
+
+    type: FieldType
+    required: bool = False
+    description: str = ""
+    """One line for authors: shown by editors that read the JSON Schemas."""
+
+    @property
+    def parse(self) -> Callable[[Any], Any]:
+        return self.type.parse
+
+
+def parse_text(value: Any) -> str:
+    """Text: a YAML string, never a number, true/false, list or mapping read as one."""
+    if not isinstance(value, str):
+        raise FieldError(f"expected text, got {_describe(value)}{_text_hint(value)}", "field-type")
+    text = value.strip()
+    if not text:
+        raise FieldError("is empty; write some text or leave the field out")
+    return text
+
+
+def _text_hint(value: Any) -> str:
+    if isinstance(value, bool):
+        return f" (YAML reads yes, no, on, off, true and false so); {_QUOTE_IT}"
+    if isinstance(value, (int, float)):
+        return f"; {_QUOTE_IT}"
+    if isinstance(value, dict):
+        return "; text with ': ' in it must be in quotes"
+    if isinstance(value, list):
+        return "; write the text on one line (a line starting with '- ' is a list item)"
+    return ""
 
 
 def parse_id(value: Any) -> str:
@@ -26,24 +78,17 @@ def parse_id(value: Any) -> str:
     return value
 
 
-def parse_text(value: Any) -> str:
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise FieldError(f"expected text, got {_describe(value)}")
-    text = str(value).strip()
-    if not text:
-        raise FieldError("is empty; write some text or leave the field out")
-    return text
-
-
 def parse_bool(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise FieldError(f"expected true or false, got {_describe(value)}")
+        hint = "; write true or false, without quotes" if isinstance(value, str) else ""
+        raise FieldError(f"expected true or false, got {_describe(value)}{hint}", "field-type")
     return value
 
 
 def parse_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldError(f"expected a whole number, got {_describe(value)}")
+        hint = "; write the number without quotes" if isinstance(value, str) else ""
+        raise FieldError(f"expected a whole number, got {_describe(value)}{hint}", "field-type")
     return int(value)
 
 
@@ -59,6 +104,20 @@ def parse_base_url(value: Any) -> str:
     if not re.fullmatch(r"(https?://[^/\s<>\"?#]+)?/?([^\s<>\"?#]*)", url):
         raise FieldError(f"{url!r} is not a base URL such as https://user.github.io/repo/ or /")
     return url
+
+
+def parse_domain(value: Any) -> str:
+    text = parse_text(value).lower()
+    if not re.fullmatch(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", text):
+        raise FieldError(f"{text!r} is not a domain name such as 'explainer.example.org' (no https://, no path)")
+    return text
+
+
+def parse_language(value: Any) -> str:
+    text = parse_text(value)
+    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", text):
+        raise FieldError(f"{text!r} is not a language tag such as 'en', 'en-GB' or 'uk'")
+    return text
 
 
 def parse_date(value: Any) -> PartialDate:
@@ -89,22 +148,54 @@ def parse_date_span(value: Any) -> DateSpan:
     return DateSpan(parse_date(value))
 
 
-def parse_domain(value: Any) -> str:
-    text = parse_text(value).lower()
-    if not re.fullmatch(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", text):
-        raise FieldError(f"{text!r} is not a domain name such as 'explainer.example.org' (no https://, no path)")
-    return text
+def parse_labels(value: Any) -> tuple[tuple[str, str], ...]:
+    """A mapping of id -> label, e.g. topics: {us-aid: US aid}."""
+    if not isinstance(value, dict):
+        raise FieldError(f"expected a mapping of id: label, got {_describe(value)}", "field-type")
+    return tuple((parse_id(key), parse_text(label)) for key, label in value.items())
 
 
-def parse_language(value: Any) -> str:
-    text = parse_text(value)
-    if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", text):
-        raise FieldError(f"{text!r} is not a language tag such as 'en', 'en-GB' or 'uk'")
-    return text
+_ID_SCHEMA = {"type": "string", "pattern": f"^{ID_PATTERN.pattern}$"}
+_DATE_TEXT = r"\d{4}(-\d{2}(-\d{2})?)?"
+_DATE_SCHEMA = {
+    "anyOf": [{"type": "string", "pattern": f"^{_DATE_TEXT}$"}, {"type": "integer", "minimum": 0, "maximum": 9999}]
+}
+
+TEXT = FieldType(parse_text, {"type": "string", "minLength": 1})
+ID = FieldType(parse_id, _ID_SCHEMA)
+BOOL = FieldType(parse_bool, {"type": "boolean"})
+INT = FieldType(parse_int, {"type": "integer"})
+URL = FieldType(parse_url, {"type": "string", "pattern": "^https?://"})
+BASE_URL = FieldType(parse_base_url, {"type": "string"})
+DOMAIN = FieldType(parse_domain, {"type": "string"})
+LANGUAGE = FieldType(parse_language, {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"})
+DATE = FieldType(parse_date, _DATE_SCHEMA)
+DATE_SPAN = FieldType(
+    parse_date_span,
+    {"anyOf": [{"type": "string", "pattern": f"^{_DATE_TEXT}(/{_DATE_TEXT})?$"}, _DATE_SCHEMA["anyOf"][1]]},
+)
+LABELS = FieldType(
+    parse_labels, {"type": "object", "propertyNames": _ID_SCHEMA, "additionalProperties": {"type": "string"}}
+)
 
 
-def one_of(*allowed: str) -> Callable[[Any], str]:
-    """A parser for text that must be one of `allowed`."""
+def list_of(item: FieldType) -> FieldType:
+    """A list of `item`s, none twice."""
+
+    def parse_list(value: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            hint = "; write [a, b] or one '- item' per line" if isinstance(value, str) else ""
+            raise FieldError(f"expected a list, got {_describe(value)}{hint}", "field-type")
+        items = tuple(item.parse(element) for element in value)
+        if len(set(items)) != len(items):
+            raise FieldError("lists the same item twice")
+        return items
+
+    return FieldType(parse_list, {"type": "array", "items": item.schema, "uniqueItems": True})
+
+
+def one_of(*allowed: str) -> FieldType:
+    """Text that must be one of `allowed`."""
 
     def parse(value: Any) -> str:
         text = parse_text(value)
@@ -112,56 +203,45 @@ def one_of(*allowed: str) -> Callable[[Any], str]:
             raise FieldError(f"{text!r} is not one of: {', '.join(allowed)}")
         return text
 
-    return parse
+    return FieldType(parse, {"enum": list(allowed)})
 
 
-def list_of(parse_item: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
-    def parse_list(value: Any) -> tuple[Any, ...]:
-        if not isinstance(value, list):
-            raise FieldError(f"expected a list, got {_describe(value)}")
-        items = tuple(parse_item(item) for item in value)
-        if len(set(items)) != len(items):
-            raise FieldError("lists the same item twice")
-        return items
-
-    return parse_list
+def records_of(fields: dict[str, Field]) -> FieldType:
+    """A list of records (mappings), each read by the loader with `fields`: taken as written here."""
+    return FieldType(lambda value: value, {"type": "array", "items": record_schema(fields)})
 
 
-def mapping_of_labels(value: Any) -> tuple[tuple[str, str], ...]:
-    """A mapping of id -> label, e.g. topics: {us-aid: US aid}."""
-    if not isinstance(value, dict):
-        raise FieldError(f"expected a mapping of id: label, got {_describe(value)}")
-    return tuple((parse_id(key), parse_text(label)) for key, label in value.items())
+def record_schema(fields: dict[str, Field]) -> dict[str, Any]:
+    """The JSON Schema of a record with these fields."""
+    properties = {
+        name: {**declared.type.schema, "description": declared.description} for name, declared in fields.items()
+    }
+    required = [name for name, declared in fields.items() if declared.required]
+    return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
-    """How one key of a record is read."""
-
-    parse: Callable[[Any], Any]
-    required: bool = False
+Report = Callable[[int, str, str], None]
+"""Notes a problem: (line, message, code)."""
 
 
-def read_fields(
-    mapping: Mapping, spec: dict[str, Field], what: str, report: Callable[[int, str], None]
-) -> dict[str, Any] | None:
+def read_fields(mapping: Mapping, spec: dict[str, Field], what: str, report: Report) -> dict[str, Any] | None:
     """Parse `mapping` against `spec`; report every problem; None if any field failed."""
     values: dict[str, Any] = {}
     ok = True
     for key in mapping:
         if key not in spec:
-            report(mapping.line_of(key), _unknown_field_message(key, spec, what))
+            report(mapping.line_of(key), _unknown_field_message(key, spec, what), "field-unknown")
             ok = False
-    for name, field_spec in spec.items():
+    for name, declared in spec.items():
         if name not in mapping or mapping[name] is None:
-            if field_spec.required:
-                report(mapping.line, f"{what} is missing required field '{name}'")
+            if declared.required:
+                report(mapping.line, f"{what} is missing required field '{name}'", "field-missing")
                 ok = False
             continue
         try:
-            values[name] = field_spec.parse(mapping[name])
+            values[name] = declared.parse(mapping[name])
         except FieldError as error:
-            report(mapping.line_of(name), f"field '{name}': {error}")
+            report(mapping.line_of(name), f"field '{name}': {error}", error.code)
             ok = False
     return values if ok else None
 
@@ -188,11 +268,13 @@ def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
-        return "true/false"
+        return "true" if value else "false"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, (int, float)):
         return f"the number {value}"
+    if isinstance(value, str):
+        return f"text {value!r}"
     return f"{type(value).__name__} {value!r}"

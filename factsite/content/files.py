@@ -42,11 +42,15 @@ def list_files(root: Path, suffix: str = "") -> tuple[list[str], list[Problem]]:
                 if not entry.is_symlink():
                     folders.append(entry.path)
                 elif not is_within(Path(entry.path), resolved_root):
-                    problems.append(Problem(entry.path, 1, f"is a link to a folder outside {root}; copy it in instead"))
+                    problems.append(
+                        Problem(
+                            entry.path, 1, f"is a link to a folder outside {root}; copy it in instead", "file-outside"
+                        )
+                    )
             elif entry.name.endswith(suffix):
                 if entry.is_symlink() and not is_within(Path(entry.path), resolved_root):
                     message = f"is a link to a file outside {root}; copy the file in instead"
-                    problems.append(Problem(entry.path, 1, message))
+                    problems.append(Problem(entry.path, 1, message, "file-outside"))
                     continue
                 files.append(entry.path)
     return sorted(files, key=_path_parts), problems
@@ -87,17 +91,21 @@ def read_text_and_status(path: Path | str, shown_as: str) -> tuple[str | None, l
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except OSError as error:
-        return None, [Problem(shown_as, 1, f"cannot read file: {error.strerror}")], None
+        return None, [Problem(shown_as, 1, f"cannot read file: {error.strerror}", "file-unreadable")], None
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
-            return None, [Problem(shown_as, 1, "cannot read file: it is not a regular file")], None
+            return None, [Problem(shown_as, 1, "cannot read file: it is not a regular file", "file-unreadable")], None
         data = _read_at_most(descriptor, MAX_FILE_BYTES + 1, expected=status.st_size)
         if max(len(data), status.st_size) > MAX_FILE_BYTES:  # too big, or grew that big while read
             limit = MAX_FILE_BYTES // (1024 * 1024)
-            return None, [Problem(shown_as, 1, f"file is larger than {limit} MiB; split it up")], None
+            return (
+                None,
+                [Problem(shown_as, 1, f"file is larger than {limit} MiB; split it up", "file-unreadable")],
+                None,
+            )
     except OSError as error:
-        return None, [Problem(shown_as, 1, f"cannot read file: {error.strerror}")], None
+        return None, [Problem(shown_as, 1, f"cannot read file: {error.strerror}", "file-unreadable")], None
     finally:
         os.close(descriptor)
     data = data.removeprefix(_BOM)
@@ -105,7 +113,11 @@ def read_text_and_status(path: Path | str, shown_as: str) -> tuple[str | None, l
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        return None, [Problem(shown_as, line, "file is not valid UTF-8 text; save it as UTF-8")], None
+        return (
+            None,
+            [Problem(shown_as, line, "file is not valid UTF-8 text; save it as UTF-8", "file-unreadable")],
+            None,
+        )
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, [], status

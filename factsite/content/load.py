@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ..errors import PartialContent, Problem, Problems, SiteError
 from ..parallel.pool import PARALLEL_MINIMUM, Pool, can_fork, fork_pool
-from .fields import Field, read_fields
+from .fields import Field, Report, read_fields
 from .files import BIG_RECORD_FILE, file_size, is_within, list_files, read_text
 from .model import Figure, Origin, Page, Site, SiteConfig
-from .pages import ParseYaml, read_page
+from .pages import ParseYaml, read_page, stem
 from .references import check_references
 from .schema import FIGURE_FIELDS, RECORD_FILES, SITE_FIELDS
 from .yaml_flat import Mapping, parse_yaml
@@ -46,14 +47,19 @@ class _Loader:
         self.problems = Problems()
         self.failed_ids: dict[str, set[str]] = {}
         """Ids of records that failed validation: references to them are not reported as unknown."""
+        self.unloaded: dict[str, str] = {}
+        """Record kind -> its file, where that file did not load: references to that kind of
+        record cannot be checked (the file's own problem is the one to fix)."""
 
     def load(self) -> Site:
         config = self.load_config()
         records = self.load_records_and_pages()
         site = _assemble(config, records)
-        self.problems.extend(check_references(site, self.failed_ids))
+        problems, unchecked = check_references(site, self.failed_ids, set(self.unloaded))
+        self.problems.extend(problems)
         if self.problems or config is None:
-            raise SiteError(self.problems.items, PartialContent(self.declared_ids(site), site.pages))
+            partial = PartialContent(self.declared_ids(site), site.pages, self.unloaded, unchecked)
+            raise SiteError(self.problems.items, partial)
         return site
 
     def declared_ids(self, site: Site) -> dict[str, set[str]]:
@@ -84,9 +90,10 @@ class _Loader:
             loaded = {name: self.load_records(name) for name in RECORD_FILES if name not in big}
             loaded["pages"] = self.load_pages(pool)
             for name in big:
-                records, problems, failed_ids = pending[name].result()
+                records, problems, failed_ids, unloaded = pending[name].result()
                 loaded[name] = records
                 self.problems.extend(problems)
+                self.unloaded.update(unloaded)
                 for kind, ids in failed_ids.items():
                     self.failed_ids.setdefault(kind, set()).update(ids)
         return loaded
@@ -96,7 +103,8 @@ class _Loader:
         leading out of the content folder is refused (pages are checked by their folder's listing)."""
         shown = str(path)
         if path.is_symlink() and not is_within(path, self.content_dir.resolve()):
-            self.problems.add(shown, 1, "is a link to a file outside the content folder; copy the file in instead")
+            message = "is a link to a file outside the content folder; copy the file in instead"
+            self.problems.add(shown, 1, message, "file-outside")
             return None
         text, problems = read_text(path, shown)
         self.problems.extend(problems)
@@ -105,20 +113,22 @@ class _Loader:
         data, problems = self.parse(text, shown, 1)
         self.problems.extend(problems)
         if data is None and not problems:
-            self.problems.add(shown, 1, "file is empty; add records or delete the file")
+            self.problems.add(shown, 1, "file is empty; add records or delete the file", "file-empty")
         return data
 
     def load_config(self) -> SiteConfig | None:
         path = self.content_dir / "site.yaml"
         shown = str(path)
         if not path.is_file():
-            self.problems.add(shown, 1, "site.yaml is missing: every site needs one with at least 'title'")
+            message = "site.yaml is missing: every site needs one with at least 'title'"
+            self.problems.add(shown, 1, message, "file-unreadable")
             return None
         data = self.read_yaml(path)
         if data is None:
             return None
         if not isinstance(data, Mapping):
-            self.problems.add(shown, 1, "site.yaml must be a mapping of settings (title: ..., description: ...)")
+            message = "site.yaml must be a mapping of settings (title: ..., description: ...)"
+            self.problems.add(shown, 1, message, "structure")
             return None
         values = read_fields(data, SITE_FIELDS, "site.yaml", self.reporter(shown))
         figures = self.read_records(
@@ -136,11 +146,14 @@ class _Loader:
         if not path.exists():
             return []
         data = self.read_yaml(path)
-        if data is None:
-            return []
         shown = str(path)
+        if data is None:
+            self.unloaded[what] = shown
+            return []
         if not isinstance(data, list):
-            self.problems.add(shown, 1, f"{name}.yaml must be a list of {what}s, each starting with '- id: ...'")
+            message = f"{name}.yaml must be a list of {what}s, each starting with '- id: ...'"
+            self.problems.add(shown, 1, message, "structure")
+            self.unloaded[what] = shown
             return []
         records = self.read_records(data, 1, shown, spec, what, make)
         self.report_duplicate_ids(records, shown, what)
@@ -151,13 +164,13 @@ class _Loader:
     ) -> list[T]:
         """Each mapping of `items` made into a record by `make`, if its fields are valid."""
         if not isinstance(items, list):
-            self.problems.add(shown, line, f"expected a list of {what}s")
+            self.problems.add(shown, line, f"expected a list of {what}s", "structure")
             return []
         records: list[T] = []
         for index, item in enumerate(items, start=1):
             if not isinstance(item, Mapping):
                 message = f"{what} #{index} must be a mapping of fields, not {type(item).__name__}"
-                self.problems.add(shown, line, message)
+                self.problems.add(shown, line, message, "structure")
                 continue
             record_id = item.get("id")
             label = f"{what} '{record_id}'" if isinstance(record_id, str) else f"{what} #{index}"
@@ -168,9 +181,9 @@ class _Loader:
                 self.failed_ids.setdefault(what, set()).add(record_id)
         return records
 
-    def reporter(self, shown: str) -> Callable[[int, str], None]:
+    def reporter(self, shown: str) -> Report:
         """A function noting a problem at a line of the file `shown`."""
-        return lambda line, message: self.problems.add(shown, line, message)
+        return lambda line, message, code: self.problems.add(shown, line, message, code)
 
     def report_duplicate_ids(self, records: list[Any], shown: str, what: str) -> None:
         first_line: dict[str, int] = {}
@@ -181,7 +194,7 @@ class _Loader:
             message = (
                 f"duplicate {what} id '{record.id}' (first used on line {first_line[record.id]}); ids must be unique"
             )
-            self.problems.add(shown, record.origin.line, message)
+            self.problems.add(shown, record.origin.line, message, "duplicate-id")
 
     def load_pages(self, pool: Pool | None = None) -> list[Page]:
         """Every page (taking what `pool`'s workers have sent back now and then)."""
@@ -189,7 +202,8 @@ class _Loader:
         if not pages_dir.is_dir():
             return []
         if pages_dir.is_symlink() and not is_within(pages_dir, self.content_dir.resolve()):
-            self.problems.add(str(pages_dir), 1, "is a link to a folder outside the content folder; copy it in instead")
+            message = "is a link to a folder outside the content folder; copy it in instead"
+            self.problems.add(str(pages_dir), 1, message, "file-outside")
             return []
         paths, problems = list_files(pages_dir, ".md")  # refuses links that leave pages/
         self.problems.extend(problems)
@@ -201,13 +215,16 @@ class _Loader:
             if pool is not None and number % PAGES_BETWEEN == 0:
                 pool.finished()
             page = read_page(path, self.parse, self.problems, leave_text_in_file)
-            if page is None or (page.draft and not self.include_drafts):
+            if page is None:  # links to it are not reported as well: its own problem is the one to fix
+                self.failed_ids.setdefault("page", set()).add(stem(os.path.basename(path)))
+                continue
+            if page.draft and not self.include_drafts:
                 continue
             if page.slug in claimed:
                 message = (
                     f"page URL /{page.slug}/ is already claimed by {claimed[page.slug]}; give one page another 'slug'"
                 )
-                self.problems.add(page.origin.path, page.origin.line, message)
+                self.problems.add(page.origin.path, page.origin.line, message, "duplicate-url")
                 continue
             claimed[page.slug] = page.origin.path
             pages.append(page)
@@ -235,8 +252,11 @@ def _assemble(config: SiteConfig | None, records: dict[str, list[Any]]) -> Site:
     )
 
 
-def _load_records_alone(content_dir: Path, name: str) -> tuple[list[Any], list[Problem], dict[str, set[str]]]:
-    """One record file, in a worker: its records, problems and the ids of records that failed."""
+def _load_records_alone(
+    content_dir: Path, name: str
+) -> tuple[list[Any], list[Problem], dict[str, set[str]], dict[str, str]]:
+    """One record file, in a worker: its records, problems, the ids of records that failed, and
+    whether the file did not load."""
     loader = _Loader(content_dir, False, parse_yaml, 1)
     records = loader.load_records(name)
-    return records, loader.problems.items, loader.failed_ids
+    return records, loader.problems.items, loader.failed_ids, loader.unloaded

@@ -33,18 +33,19 @@ def read_page(path: str, parse: ParseYaml, problems: Problems, leave_text_in_fil
     match = FRONT_MATTER.match(text)
     if not match:
         if re.match(r"---[ \t]*(\n|\Z)", text):
-            problems.add(path, 1, "front matter is not closed: end it with a '---' line")
+            problems.add(path, 1, "front matter is not closed: end it with a '---' line", "front-matter")
         else:
-            problems.add(path, 1, "page must start with front matter: a '---' line, 'title: ...', then '---'")
+            message = "page must start with front matter: a '---' line, 'title: ...', then '---'"
+            problems.add(path, 1, message, "front-matter")
         return None
     values = _front_matter(path, match.group(1) or "", parse, problems)
     if values is None:
         return None
     name = os.path.basename(path)
-    slug = values.pop("slug", None) or _stem(name)
+    slug = values.pop("slug", None) or stem(name)
     if not ID_PATTERN.fullmatch(slug):
         message = f"file name {name!r} does not make a valid URL; rename it (lowercase, hyphens) or set 'slug'"
-        problems.add(path, 1, message)
+        problems.add(path, 1, message, "field-value")
         return None
     start = match.end()
     body_line = text.count("\n", 0, start) + 1
@@ -61,15 +62,19 @@ def _front_matter(path: str, yaml_text: str, parse: ParseYaml, problems: Problem
     if parse_problems:
         return None
     if meta is None:
-        problems.add(path, 1, "front matter is empty; it needs at least 'title: ...'")
+        problems.add(path, 1, "front matter is empty; it needs at least 'title: ...'", "front-matter")
         return None
     if not isinstance(meta, Mapping):
-        problems.add(path, 2, "front matter must be a mapping of fields (title: ...), not a list or a value")
+        problems.add(
+            path, 2, "front matter must be a mapping of fields (title: ...), not a list or a value", "structure"
+        )
         return None
-    return read_fields(meta, PAGE_FIELDS, "front matter", lambda line, message: problems.add(path, line, message))
+    return read_fields(
+        meta, PAGE_FIELDS, "front matter", lambda line, message, code: problems.add(path, line, message, code)
+    )
 
 
-def _stem(name: str) -> str:
+def stem(name: str) -> str:
     """A file name without its suffix, as Path.stem gives it."""
     dot = name.rfind(".")
     return name[:dot] if 0 < dot < len(name) - 1 else name
@@ -87,5 +92,6 @@ def page_body(page: Page) -> str:
     if text is None or status is None:
         raise SiteError(problems)
     if (status.st_size, status.st_mtime_ns, status.st_ino) != (body.size, body.modified_ns, body.inode):
-        raise SiteError([Problem(page.origin.path, 1, "file changed while the site was being built; build again")])
+        message = "file changed while the site was being built; build again"
+        raise SiteError([Problem(page.origin.path, 1, message, "file-changed")])
     return text[body.start :]

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from ..errors import Problem
 from .model import Origin, Site
 
 
-def check_references(site: Site, failed_ids: Mapping[str, set[str]]) -> list[Problem]:
-    """Problems with references between records. A reference to a record that exists but failed
-    validation (`failed_ids`, by kind) is not reported: its own problem is the one to fix."""
-    checker = _ReferenceChecker(failed_ids)
+def check_references(
+    site: Site, failed_ids: Mapping[str, set[str]], unloaded: Collection[str] = ()
+) -> tuple[list[Problem], dict[str, int]]:
+    """Problems with references between records, and how many references were left unchecked,
+    by kind. A reference to a record that exists but failed validation (`failed_ids`, by kind) is
+    not reported, nor one to a kind whose file did not load (`unloaded`): counted instead, as the
+    problem to fix is in that record or file."""
+    checker = _ReferenceChecker(failed_ids, unloaded)
     checker.check_config(site)
     checker.check_quotes(site)
     checker.check_events(site)
@@ -21,21 +25,26 @@ def check_references(site: Site, failed_ids: Mapping[str, set[str]]) -> list[Pro
     for term in site.terms:
         for source_id in term.sources:
             checker.need("source", site.source_by_id, source_id, term.origin, "sources")
-    return checker.problems
+    return checker.problems, checker.unchecked
 
 
 class _ReferenceChecker:
-    def __init__(self, failed_ids: Mapping[str, set[str]]) -> None:
+    def __init__(self, failed_ids: Mapping[str, set[str]], unloaded: Collection[str]) -> None:
         self.failed_ids = failed_ids
+        self.unloaded = unloaded
         self.problems: list[Problem] = []
+        self.unchecked: dict[str, int] = {}
 
     def need(self, kind: str, ids: Mapping[str, Any], ref: str | None, origin: Origin, field_name: str) -> None:
         """Report `ref` (a `kind` id in the field `field_name`) if no record has it."""
         if ref is None or ref in ids or ref in self.failed_ids.get(kind, ()):
             return
+        if kind in self.unloaded:
+            self.unchecked[kind] = self.unchecked.get(kind, 0) + 1
+            return
         hint = did_you_mean(ref, ids) or f"; add it to the {kind} list or fix the id"
         message = f"field '{field_name}': unknown {kind} '{ref}'{hint}"
-        self.problems.append(Problem(origin.path, origin.line_of(field_name), message))
+        self.problems.append(Problem(origin.path, origin.line_of(field_name), message, "unknown-reference"))
 
     def check_config(self, site: Site) -> None:
         for figure in site.config.figures:
@@ -47,7 +56,7 @@ class _ReferenceChecker:
             self.need("source", site.source_by_id, quote.source, quote.origin, "source")
             if quote.sic and quote.sic not in quote.text:
                 message = f"field 'sic': {quote.sic!r} does not occur in the quote's text"
-                self.problems.append(Problem(quote.origin.path, quote.origin.line_of("sic"), message))
+                self.problems.append(Problem(quote.origin.path, quote.origin.line_of("sic"), message, "sic-mismatch"))
 
     def check_events(self, site: Site) -> None:
         topics = dict(site.config.topics)
@@ -56,7 +65,8 @@ class _ReferenceChecker:
                 if tag not in topics:
                     hint = did_you_mean(tag, topics)
                     message = f"field 'tags': unknown topic '{tag}'{hint}; topics are listed in site.yaml"
-                    self.problems.append(Problem(event.origin.path, event.origin.line_of("tags"), message))
+                    line = event.origin.line_of("tags")
+                    self.problems.append(Problem(event.origin.path, line, message, "unknown-topic"))
             for actor_id in event.actors:
                 self.need("actor", site.actor_by_id, actor_id, event.origin, "actors")
             for source_id in event.sources:
@@ -65,7 +75,20 @@ class _ReferenceChecker:
                 self.need("quote", site.quote_by_id, quote_id, event.origin, "quotes")
 
 
-def did_you_mean(ref: str, ids: Mapping[str, Any]) -> str:
+def unchecked_notes(unloaded: Mapping[str, str], unchecked: Mapping[str, int]) -> list[Problem]:
+    """A note at each record file that did not load, saying how many references to its records
+    elsewhere were not checked (each would otherwise be one more 'unknown' error)."""
+    notes = []
+    for kind, path in unloaded.items():
+        count = unchecked.get(kind, 0)
+        if count:
+            what = f"{count} reference{'s' if count != 1 else ''} to {kind}s in other files"
+            message = f"{what} could not be checked, as this file did not load"
+            notes.append(Problem(path, 1, message, "references-not-checked"))
+    return notes
+
+
+def did_you_mean(ref: str, ids: Collection[str]) -> str:
     """'; did you mean 'x'?' for the known id closest to `ref`, or ''."""
     import difflib  # (only for a mistake)
 

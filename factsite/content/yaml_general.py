@@ -104,15 +104,17 @@ def parse_general(text: str, shown_as: str, first_line: int) -> tuple[Any, list[
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 if mark else 1) + offset
         what = error.problem or error.context or "invalid YAML"
-        return None, [Problem(shown_as, line, f"invalid YAML: {what}")]
+        return None, [Problem(shown_as, line, f"invalid YAML: {what}", "yaml-syntax")]
     except yaml.YAMLError as error:
-        return None, [Problem(shown_as, first_line, f"invalid YAML: {error}")]
+        return None, [Problem(shown_as, first_line, f"invalid YAML: {error}", "yaml-syntax")]
     except _BadValue as error:
-        return None, [Problem(shown_as, error.line, f"invalid YAML value: {error.message}")]
+        return None, [Problem(shown_as, error.line, f"invalid YAML value: {error.message}", "yaml-syntax")]
     except _DuplicateKey as error:
-        return None, [Problem(shown_as, error.line, f"key '{error.key}' appears twice")]
+        return None, [Problem(shown_as, error.line, f"key '{error.key}' appears twice", "yaml-duplicate-key")]
     except RecursionError:
-        return None, [Problem(shown_as, first_line, f"YAML is nested too deeply (limit {MAX_DEPTH})")]
+        return None, [
+            Problem(shown_as, first_line, f"YAML is nested too deeply (limit {MAX_DEPTH})", "yaml-unsupported")
+        ]
     finally:
         loader.dispose()
 
@@ -190,10 +192,10 @@ def _check_node_graph(root: yaml.Node, shown_as: str, offset: int) -> Problem | 
         node, depth = stack.pop()
         line = node.start_mark.line + 1 + offset
         if id(node) in seen:
-            return Problem(shown_as, line, "YAML anchors and aliases (& and *) are not supported")
+            return Problem(shown_as, line, "YAML anchors and aliases (& and *) are not supported", "yaml-unsupported")
         seen.add(id(node))
         if depth > MAX_DEPTH:
-            return Problem(shown_as, line, f"YAML is nested too deeply (limit {MAX_DEPTH})")
+            return Problem(shown_as, line, f"YAML is nested too deeply (limit {MAX_DEPTH})", "yaml-unsupported")
         if isinstance(node, yaml.SequenceNode):
             stack.extend((child, depth + 1) for child in node.value)
         elif isinstance(node, yaml.MappingNode):

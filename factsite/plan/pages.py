@@ -160,7 +160,8 @@ class _Planner:
         social_image = assets.get(config.social_image) if config.social_image else None
         if config.social_image and social_image is None:
             message = f"field 'social_image': {config.social_image!r} is not a file in the static folder"
-            self.problems.append(Problem(config.origin.path, config.origin.line_of("social_image"), message))
+            line = config.origin.line_of("social_image")
+            self.problems.append(Problem(config.origin.path, line, message, "asset-missing"))
         sections = Sections(
             timeline=bool(views.events),
             actors=bool(views.actors),
@@ -347,7 +348,7 @@ class _Planner:
             page = self.site.page_by_slug[link.slug]
             if page.slug in claimed:
                 message = f"page URL /{page.slug}/ clashes with a generated page; set another 'slug'"
-                self.problems.append(Problem(page.origin.path, 1, message))
+                self.problems.append(Problem(page.origin.path, 1, message, "duplicate-url"))
                 continue
             self.add(
                 f"{page.slug}/",

@@ -28,7 +28,7 @@ from ..plan.urls import Urls
 from ..publish.assets import collect_assets
 from ..publish.publish import guard_output
 from ..render.markdown import MarkdownRenderer, RenderResult
-from ..render.renderer import PageRenderer, make_environment, make_renderer, markdown_problems, page_reference_problems
+from ..render.renderer import PageRenderer, explain_failed_load, make_environment, make_renderer, markdown_problems
 from ..render.targets import Resolver, Target
 from ..render.templates import template_errors
 from .memo import Memo
@@ -84,8 +84,7 @@ class Rebuilder:
         try:
             return load_site(self.options.content_dir, self.options.include_drafts, cached_parse(self.parsed_yaml))
         except SiteError as error:
-            references = page_reference_problems(error.partial) if error.partial else []
-            raise SiteError(error.problems + references + asset_problems) from None
+            raise explain_failed_load(error, asset_problems) from None
         finally:
             self.parsed_yaml.end_build()
 

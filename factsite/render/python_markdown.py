@@ -17,6 +17,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ..content.references import did_you_mean
 from .targets import EMBED_KINDS, REFERENCE_KINDS, Resolver, Target
 
 if TYPE_CHECKING:
@@ -69,10 +70,12 @@ def _embed_block(state: StateBlock, start_line: int, end_line: int, silent: bool
 def _render_embed(self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
     token = tokens[idx]
     kind, record_id = token.meta["kind"], token.meta["id"]
-    html = env["resolver"].embed(kind, record_id)
+    resolver: Resolver = env["resolver"]
+    html = resolver.embed(kind, record_id)
     if html is None:
         line = token.map[0] + 1 if token.map else 1
-        env["problems"].append((line, f"::{kind}[{record_id}] embeds an unknown {kind} '{record_id}'"))
+        hint = did_you_mean(record_id, resolver.known_ids(kind))
+        env["problems"].append((line, f"::{kind}[{record_id}] embeds an unknown {kind} '{record_id}'{hint}"))
         return ""
     return str(html)
 
@@ -95,9 +98,8 @@ def _resolve_references(state: StateCore) -> None:
             kind, record_id, fragment = match.group(1), match.group(2), match.group(3) or ""
             target = resolver.resolve(kind, record_id)
             if target is None:
-                problems.append(
-                    (line, f"link to unknown {kind} '{record_id}' ({href}); check the id in the {kind} list")
-                )
+                hint = did_you_mean(record_id, resolver.known_ids(kind)) or f"; check the id in the {kind} list"
+                problems.append((line, f"link to unknown {kind} '{record_id}' ({href}){hint}"))
                 token.attrSet("href", "#")
                 continue
             if kind == "term":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ import jinja2
 
 from ..content.model import Page, Site
 from ..content.pages import page_body
-from ..errors import PartialContent, Problem
+from ..content.references import unchecked_notes
+from ..errors import PartialContent, Problem, SiteError
 from ..plan.pages import PageJob, Plan
 from ..plan.urls import Urls
 from ..plan.views import Views
@@ -66,6 +68,18 @@ class SiteResolver(Resolver):
         by_id: dict[str, Any] = {"event": views.event_by_id, "quote": views.quote_by_id, "source": views.source_by_id}
         record = by_id[kind].get(record_id)
         return Target(record.url) if record else None
+
+    def known_ids(self, kind: str) -> Collection[str]:
+        views = self.views
+        by_kind: dict[str, Collection[str]] = {
+            "actor": views.actor_by_id,
+            "event": views.event_by_id,
+            "quote": views.quote_by_id,
+            "source": views.source_by_id,
+            "term": views.term_by_id,
+            "page": self.site.page_by_slug,
+        }
+        return by_kind.get(kind, ())
 
     def embed(self, kind: str, record_id: str) -> str | None:
         """A record's card, rendered once per build however many pages embed it."""
@@ -147,27 +161,47 @@ def make_renderer(
 
 def markdown_problems(page: Page, body: RenderResult) -> list[Problem]:
     """A page's Markdown problems, with lines counted in its file."""
-    return [Problem(page.origin.path, page.body_line + line - 1, message) for line, message in body.problems]
+    return [
+        Problem(page.origin.path, page.body_line + line - 1, message, "unknown-reference")
+        for line, message in body.problems
+    ]
 
 
 class _DeclaredIdResolver(Resolver):
-    """Resolves against declared ids only: for a site whose records failed to load."""
+    """Resolves against declared ids only: for a site whose records failed to load. A kind whose
+    file did not load has no known ids: its references are counted, not checked."""
 
-    def __init__(self, declared_ids: dict[str, set[str]]) -> None:
-        self.declared_ids = declared_ids
+    def __init__(self, partial: PartialContent) -> None:
+        self.declared_ids, self.unloaded = partial.declared_ids, partial.unloaded
+        self.unchecked: dict[str, int] = {}
 
     def resolve(self, kind: str, record_id: str) -> Target | None:
-        return Target("#") if record_id in self.declared_ids.get(kind, set()) else None
+        return Target("#") if self._known(kind, record_id) else None
 
     def embed(self, kind: str, record_id: str) -> str | None:
-        return "" if record_id in self.declared_ids.get(kind, set()) else None
+        return "" if self._known(kind, record_id) else None
+
+    def known_ids(self, kind: str) -> Collection[str]:
+        return self.declared_ids.get(kind, set())
+
+    def _known(self, kind: str, record_id: str) -> bool:
+        if kind in self.unloaded:
+            self.unchecked[kind] = self.unchecked.get(kind, 0) + 1
+            return True
+        return record_id in self.declared_ids.get(kind, set())
 
 
-def page_reference_problems(partial: PartialContent) -> list[Problem]:
-    """Unknown record references in Markdown, reported even when the site failed to load."""
-    markdown = MarkdownRenderer(_DeclaredIdResolver(partial.declared_ids), allow_raw_html=False)
-    return [
-        problem
-        for page in partial.pages
-        for problem in markdown_problems(page, markdown.render_reference(page_body(page)))
-    ]
+def explain_failed_load(error: SiteError, other_problems: list[Problem]) -> SiteError:
+    """A failed load's problems, with the pages' unknown Markdown references (still checked
+    against every id declared) and a note at each record file that did not load."""
+    partial = error.partial
+    if partial is None:
+        return SiteError(error.problems + other_problems)
+    resolver = _DeclaredIdResolver(partial)
+    markdown = MarkdownRenderer(resolver, allow_raw_html=False)
+    references = []
+    for page in partial.pages:
+        references += markdown_problems(page, markdown.render_reference(page_body(page)))
+    unchecked = {kind: partial.unchecked.get(kind, 0) + resolver.unchecked.get(kind, 0) for kind in partial.unloaded}
+    notes = unchecked_notes(partial.unloaded, unchecked)
+    return SiteError(error.problems + references + other_problems, notes=notes)

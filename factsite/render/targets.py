@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 REFERENCE_KINDS = ("actor", "event", "quote", "source", "term", "page")
@@ -28,3 +29,7 @@ class Resolver:
 
     def embed(self, kind: str, record_id: str) -> str | None:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def known_ids(self, kind: str) -> Collection[str]:
+        """The ids of records of this kind: an unknown one's message suggests the closest."""
+        return ()

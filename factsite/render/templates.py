@@ -126,12 +126,13 @@ def template_errors(templates_dir: Path) -> Iterator[None]:
         yield
     except jinja2.TemplateSyntaxError as error:
         where = error.filename or str(templates_dir / (error.name or "?"))
-        raise SiteError([Problem(where, error.lineno, f"template error: {error.message}")]) from None
+        raise SiteError([Problem(where, error.lineno, f"template error: {error.message}", "template-error")]) from None
     except jinja2.TemplateNotFound as error:
-        raise SiteError([Problem(str(templates_dir), 1, f"template {error.name!r} is missing")]) from None
+        problem = Problem(str(templates_dir), 1, f"template {error.name!r} is missing", "template-missing")
+        raise SiteError([problem]) from None
     except jinja2.TemplateError as error:
         where, line = _template_position(error, templates_dir)
-        raise SiteError([Problem(where, line, f"template error: {error.message or error}")]) from None
+        raise SiteError([Problem(where, line, f"template error: {error.message or error}", "template-error")]) from None
 
 
 def _template_position(error: BaseException, templates_dir: Path) -> tuple[str, int]:
