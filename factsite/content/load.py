@@ -53,7 +53,10 @@ class _Loader:
 
     def load(self) -> Site:
         config = self.load_config()
-        records = self.load_records_and_pages()
+        return self.finish(config, self.load_records_and_pages())
+
+    def finish(self, config: SiteConfig | None, records: dict[str, list[Any]]) -> Site:
+        """The site from what was read, once every rule across files holds; else SiteError."""
         site = _assemble(config, records)
         problems, unchecked = check_references(site, self.failed_ids, set(self.unloaded))
         self.problems.extend(problems)
@@ -198,6 +201,18 @@ class _Loader:
 
     def load_pages(self, pool: Pool | None = None) -> list[Page]:
         """Every page (taking what `pool`'s workers have sent back now and then)."""
+        paths = self.list_pages()
+        # Where workers will fork, each would copy the memory of the text of the pages it renders.
+        leave_text_in_file = can_fork(self.workers) and len(paths) >= PARALLEL_MINIMUM
+        read: list[tuple[str, Page | None]] = []
+        for number, path in enumerate(paths):
+            if pool is not None and number % PAGES_BETWEEN == 0:
+                pool.finished()
+            read.append((path, read_page(path, self.parse, self.problems, leave_text_in_file)))
+        return self.claim_pages(read)
+
+    def list_pages(self) -> list[str]:
+        """The Markdown files of content/pages/, in order; links that leave it are refused."""
         pages_dir = self.content_dir / "pages"
         if not pages_dir.is_dir():
             return []
@@ -205,17 +220,17 @@ class _Loader:
             message = "is a link to a folder outside the content folder; copy it in instead"
             self.problems.add(str(pages_dir), 1, message, "file-outside")
             return []
-        paths, problems = list_files(pages_dir, ".md")  # refuses links that leave pages/
+        paths, problems = list_files(pages_dir, ".md")
         self.problems.extend(problems)
-        # Where workers will fork, each would copy the memory of the text of the pages it renders.
-        leave_text_in_file = can_fork(self.workers) and len(paths) >= PARALLEL_MINIMUM
+        return paths
+
+    def claim_pages(self, read: list[tuple[str, Page | None]]) -> list[Page]:
+        """The pages to publish, in order: drafts left out unless wanted, and each URL claimed once
+        (a page that failed to load is noted, so links to it are not reported too)."""
         pages: list[Page] = []
         claimed: dict[str, str] = {}
-        for number, path in enumerate(paths):
-            if pool is not None and number % PAGES_BETWEEN == 0:
-                pool.finished()
-            page = read_page(path, self.parse, self.problems, leave_text_in_file)
-            if page is None:  # links to it are not reported as well: its own problem is the one to fix
+        for path, page in read:
+            if page is None:
                 self.failed_ids.setdefault("page", set()).add(stem(os.path.basename(path)))
                 continue
             if page.draft and not self.include_drafts:

@@ -9,7 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..content.model import Event, Page, PartialDate, Site
+from ..content.model import Event, Figure, Page, PartialDate, Site
 from ..errors import Problem
 from . import data, feeds, structured
 from .feeds import Listed
@@ -23,9 +23,12 @@ from .views import (
     QuoteView,
     Sections,
     SiteView,
+    SourceView,
+    TopicView,
     Views,
     build_views,
     date_view,
+    kept,
     navigation,
 )
 
@@ -64,29 +67,38 @@ class Plan:
     """Output path -> the page whose Markdown made it (link errors point at its lines)."""
     problems: list[Problem]
     shared: dict[str, Any]
-    """What every template sees besides its page's variables: the site and the explainer pages."""
+    """What every template sees besides its page's variables: the site and the explainer pages.
+    A job's variables are made from its args and these, with the site's settings and URLs."""
     views: Views
+    page_views: dict[str, PageView]
 
 
-def plan_site(site: Site, urls: Urls, assets: dict[str, str], search: bool) -> Plan:
-    """The plan of every page and file. `assets`: name in static/ -> output path."""
-    return _Planner(site, urls, assets, search).plan()
+def plan_site(site: Site, urls: Urls, assets: dict[str, str], search: bool, previous: Plan | None = None) -> Plan:
+    """The plan of every page and file. `assets`: name in static/ -> output path. With the
+    `previous` plan (the preview's), views equal to its views are its objects (see build_views)."""
+    return _Planner(site, urls, assets, search, previous).plan()
 
 
 class _Planner:
     """Plans each kind of page in turn; its methods ending in `_variables` run at render time."""
 
-    def __init__(self, site: Site, urls: Urls, assets: dict[str, str], search: bool) -> None:
+    def __init__(
+        self, site: Site, urls: Urls, assets: dict[str, str], search: bool, previous: Plan | None = None
+    ) -> None:
         self.site, self.config, self.urls = site, site.config, urls
-        self.views = build_views(site, urls)
+        self.views = build_views(site, urls, previous.views if previous else None)
         self.problems: list[Problem] = []
-        self.site_view = self.make_site_view(assets, search)
-        self.page_views = {page.slug: self.page_view(page) for page in site.pages}
-        self.explainers = tuple(
-            PageLink(view.slug, view.title, view.description, view.url, view.draft)
+        old_shared = previous.shared if previous else {}
+        self.site_view = kept(old_shared.get("site"), self.make_site_view(assets, search))
+        old_views = previous.page_views if previous else {}
+        self.page_views = {page.slug: kept(old_views.get(page.slug), self.page_view(page)) for page in site.pages}
+        old_links = {link.slug: link for link in old_shared.get("explainers", ())}
+        links = tuple(
+            kept(old_links.get(slug), PageLink(view.slug, view.title, view.description, view.url, view.draft))
             for slug, view in self.page_views.items()
             if slug != "index"
         )
+        self.explainers = kept(old_shared.get("explainers"), links)
         self.jobs: list[PageJob] = []
         self.listed: list[Listed] = []
         self.markdown_sources: dict[str, Page] = {}
@@ -105,7 +117,7 @@ class _Planner:
         self.plan_explainers()
         shared = {"site": self.site_view, "explainers": self.explainers}
         files = machine_readable_files(self.site, self.urls, self.listed)
-        return Plan(self.jobs, files, self.markdown_sources, self.problems, shared, self.views)
+        return Plan(self.jobs, files, self.markdown_sources, self.problems, shared, self.views, self.page_views)
 
     # -- what every page has ------------------------------------------------------------------
 
@@ -203,19 +215,30 @@ class _Planner:
         has_intro = "index" in self.page_views
         newest = max(_content_dates(site), default=None, key=lambda date: date.sort_key)
         intro = site.page_by_slug["index"] if has_intro else None
-        self.add("", "home.html", self.home_variables, title=config.title, lastmod=newest, markdown=intro, slot="intro")
+        figures = tuple((figure, self.views.source_by_id[figure.source]) for figure in config.figures)
+        args = (self.page_views.get("index"), figures)
+        self.add(
+            "",
+            "home.html",
+            self.home_variables,
+            *args,
+            title=config.title,
+            lastmod=newest,
+            markdown=intro,
+            slot="intro",
+        )
 
-    def home_variables(self) -> dict[str, Any]:
+    def home_variables(self, intro: PageView | None, figures: tuple[tuple[Figure, SourceView], ...]) -> dict[str, Any]:
         config, urls = self.config, self.urls
         return self.variables(
             "",
             config.title,
             jsonld=structured.website(config.title, config.description, config.language, config.publisher, urls),
-            intro=self.page_views.get("index"),
+            intro=intro,
             question=config.question,
             answer=config.answer,
             takeaways=config.takeaways,
-            figures=tuple((figure, self.views.source_by_id[figure.source]) for figure in config.figures),
+            figures=figures,
         )
 
     def not_found_variables(self) -> dict[str, Any]:
@@ -286,9 +309,9 @@ class _Planner:
         site, views = self.site, self.views
         if not views.events:
             return
-        self.add(
-            "timeline/", "timeline.html", self.timeline_variables, title="Timeline", lastmod=site.events[-1].date.latest
-        )
+        lastmod = site.events[-1].date.latest
+        args = (views.events, views.tags)
+        self.add("timeline/", "timeline.html", self.timeline_variables, *args, title="Timeline", lastmod=lastmod)
         for event in site.events:
             self.listed.append(
                 Listed(f"timeline/#{event.id}", event.title, event.summary, event.date.latest, "event", event.id)
@@ -297,8 +320,7 @@ class _Planner:
             event_view = views.event_by_id[event.id]
             self.add(site_path, "embed.html", self.event_card_variables, site_path, event, event_view, indexed=False)
 
-    def timeline_variables(self) -> dict[str, Any]:
-        events = self.views.events
+    def timeline_variables(self, events: tuple[EventView, ...], tags: tuple[TopicView, ...]) -> dict[str, Any]:
         years: dict[int, list[EventView]] = {}
         for event in events:
             years.setdefault(event.year, []).append(event)
@@ -308,7 +330,7 @@ class _Planner:
             jsonld=structured.graph([structured.event(event, self.urls, brief=True) for event in events]),
             years=years,
             filter_actors=tuple(sorted({actor for event in events for actor in event.actors}, key=lambda a: a.name)),
-            tags=self.views.tags,
+            tags=tags,
         )
 
     def event_card_variables(self, site_path: str, event: Event, event_view: EventView) -> dict[str, Any]:
@@ -325,13 +347,12 @@ class _Planner:
             return
         dates = (quote.date for quote in site.quotes if quote.date)
         lastmod = max(dates, default=self.config.as_of, key=lambda date: date.sort_key)
-        self.add("quotes/", "quotes.html", self.quotes_variables, title="Who said what", lastmod=lastmod)
+        self.add("quotes/", "quotes.html", self.quotes_variables, views.quotes, title="Who said what", lastmod=lastmod)
         for quote in views.quotes:
             site_path = f"embed/quote/{quote.id}/"
             self.add(site_path, "embed.html", self.quote_card_variables, site_path, quote, indexed=False)
 
-    def quotes_variables(self) -> dict[str, Any]:
-        quotes = self.views.quotes
+    def quotes_variables(self, quotes: tuple[QuoteView, ...]) -> dict[str, Any]:
         jsonld = structured.graph([structured.quotation(quote, self.urls) for quote in quotes])
         return self.variables("quotes/", "Who said what", jsonld=jsonld, quotes=quotes)
 
@@ -355,7 +376,7 @@ class _Planner:
                 "page.html",
                 self.explainer_variables,
                 index,
-                page,
+                self.page_views[page.slug],
                 title=page.title,
                 description=page.description,
                 lastmod=page.updated or page.date or self.config.as_of,
@@ -364,7 +385,7 @@ class _Planner:
                 slot="page",
             )
 
-    def explainer_variables(self, index: int, page: Page) -> dict[str, Any]:
+    def explainer_variables(self, index: int, page: PageView) -> dict[str, Any]:
         config, urls, explainers = self.config, self.urls, self.explainers
         jsonld = structured.article(
             page.title,
@@ -382,7 +403,7 @@ class _Planner:
             page.description,
             og_type="article",
             jsonld=jsonld,
-            page=self.page_views[page.slug],
+            page=page,
             previous=explainers[index - 1] if index > 0 else None,
             next=explainers[index + 1] if index + 1 < len(explainers) else None,
         )

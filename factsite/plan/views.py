@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 
@@ -143,22 +143,74 @@ class Views:
     """Source id -> what cites it (kept out of SourceView, which is embedded everywhere)."""
 
 
+_NO_VIEWS = Views((), {}, (), {}, (), {}, (), {}, (), {}, (), {})
+
+
 def date_view(date: PartialDate | None) -> DateView | None:
     return None if date is None else DateView(date.display(), date.iso)
 
 
-def build_views(site: Site, urls: Urls) -> Views:
-    """Join the model once (linear in its size) into the views every template reads."""
-    sources = {s.id: _source_view(s, urls) for s in site.sources}
-    refs = {a.id: _actor_ref(a, urls) for a in site.actors}
-    labels = dict(site.config.topics)
-    topics = {
-        tag: TopicView(tag, labels.get(tag) or tag.replace("-", " ").capitalize())
-        for event in site.events
-        for tag in event.tags
+def build_views(site: Site, urls: Urls, previous: Views | None = None) -> Views:
+    """Join the model once (linear in its size) into the views every template reads.
+
+    With `previous` (the preview's last build), a view equal to that build's is that build's
+    object, so what the preview computed from it (see preview.digests) stays valid. Views are made
+    from the parts up, so comparing a view made again with the old one is cheap."""
+    old = previous or _NO_VIEWS
+    sources = {s.id: kept(old.source_by_id.get(s.id), _source_view(s, urls)) for s in site.sources}
+    old_refs = {actor.ref.id: actor.ref for actor in old.actors}
+    refs = {a.id: kept(old_refs.get(a.id), _actor_ref(a, urls)) for a in site.actors}
+    topics = _topics(site, {topic.id: topic for topic in old.tags})
+    quotes = {
+        q.id: kept(old.quote_by_id.get(q.id), _quote_view(q, refs[q.speaker], sources[q.source], urls))
+        for q in site.quotes
     }
-    quotes = {q.id: _quote_view(q, refs[q.speaker], sources[q.source], urls) for q in site.quotes}
-    events = {e.id: _event_view(e, refs, sources, quotes, topics, urls) for e in site.events}
+    events = {
+        e.id: kept(old.event_by_id.get(e.id), _event_view(e, refs, sources, quotes, topics, urls)) for e in site.events
+    }
+    actors = {a.id: kept(old.actor_by_id.get(a.id), view) for a, view in _actor_views(site, refs, quotes, events)}
+    terms = {t.id: kept(old.term_by_id.get(t.id), _term_view(t, sources, urls)) for t in site.terms}
+    tags = tuple(sorted(topics.values(), key=lambda topic: topic.label.casefold()))
+    citations = {key: kept(old.citations.get(key), value) for key, value in _citations(site, urls).items()}
+    return Views(
+        actors=kept(old.actors, tuple(actors.values())),
+        actor_by_id=actors,
+        quotes=kept(old.quotes, tuple(quotes.values())),
+        quote_by_id=quotes,
+        events=kept(old.events, tuple(events.values())),
+        event_by_id=events,
+        sources=kept(old.sources, tuple(sources.values())),
+        source_by_id=sources,
+        terms=kept(old.terms, tuple(terms.values())),
+        term_by_id=terms,
+        tags=kept(old.tags, tags),
+        citations=citations,
+    )
+
+
+_View = TypeVar("_View")
+
+
+def kept(old: _View | None, new: _View) -> _View:
+    """The old view where it equals the new one, else the new (see build_views)."""
+    return old if old is not None and old == new else new
+
+
+def _topics(site: Site, old: dict[str, TopicView]) -> dict[str, TopicView]:
+    labels = dict(site.config.topics)
+    topics = {}
+    for event in site.events:
+        for tag in event.tags:
+            if tag not in topics:
+                label = labels.get(tag) or tag.replace("-", " ").capitalize()
+                topics[tag] = kept(old.get(tag), TopicView(tag, label))
+    return topics
+
+
+def _actor_views(
+    site: Site, refs: dict[str, ActorRef], quotes: dict[str, QuoteView], events: dict[str, EventView]
+) -> list[tuple[Actor, ActorView]]:
+    """Each actor with its page's view: the quotes, events and members that point to it."""
     quotes_by_actor: dict[str, list[QuoteView]] = defaultdict(list)
     for quote in quotes.values():
         quotes_by_actor[quote.speaker.id].append(quote)
@@ -170,34 +222,21 @@ def build_views(site: Site, urls: Urls) -> Views:
     for actor in site.actors:
         if actor.affiliation:
             members[actor.affiliation].append(refs[actor.id])
-    actors = {
-        a.id: ActorView(
-            ref=refs[a.id],
-            summary=a.summary,
-            aliases=a.aliases,
-            affiliation=refs[a.affiliation] if a.affiliation else None,
-            quotes=tuple(quotes_by_actor[a.id]),
-            events=tuple(events_by_actor[a.id]),
-            members=tuple(members[a.id]),
+    return [
+        (
+            a,
+            ActorView(
+                ref=refs[a.id],
+                summary=a.summary,
+                aliases=a.aliases,
+                affiliation=refs[a.affiliation] if a.affiliation else None,
+                quotes=tuple(quotes_by_actor[a.id]),
+                events=tuple(events_by_actor[a.id]),
+                members=tuple(members[a.id]),
+            ),
         )
         for a in site.actors
-    }
-    terms = {t.id: _term_view(t, sources, urls) for t in site.terms}
-    tags = tuple(sorted(topics.values(), key=lambda topic: topic.label.casefold()))
-    return Views(
-        actors=tuple(actors.values()),
-        actor_by_id=actors,
-        quotes=tuple(quotes.values()),
-        quote_by_id=quotes,
-        events=tuple(events.values()),
-        event_by_id=events,
-        sources=tuple(sources.values()),
-        source_by_id=sources,
-        terms=tuple(terms.values()),
-        term_by_id=terms,
-        tags=tags,
-        citations=_citations(site, urls),
-    )
+    ]
 
 
 def _citations(site: Site, urls: Urls) -> dict[str, tuple[Citation, ...]]:

@@ -59,7 +59,7 @@ class Rebuilder:
     environment: tuple[object, jinja2.Environment] | None = None
     """The Jinja environment, and what it was made for (folder, base URL, static files)."""
 
-    def build(self) -> Rebuild:
+    def build(self, changed_sources: list[Path] | None = None) -> Rebuild:
         """Build; raise SiteError with every problem, leaving the folder as it was."""
         options = self.options
         started = time.perf_counter()

@@ -21,7 +21,7 @@ from ..errors import UsageError
 from ..options import BuildOptions
 from .browsers import Browsers, ReloadScript, ReloadSocket
 from .site import Preview
-from .watch import SourceWatcher
+from .watch import watch_sources
 
 
 def serve(options: BuildOptions, host: str, port: int) -> int:
@@ -52,17 +52,16 @@ async def _serve_until_stopped(preview: Preview, host: str, port: int) -> None:
         ]
     )
     server = app.listen(port, address=host)
-    watcher = SourceWatcher(preview, browsers)
-    watcher.start()
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopped.set)
+    watching = asyncio.create_task(watch_sources(preview, browsers, stopped))
     print(f"Serving http://{host}:{port}{preview.base_path} (Ctrl-C to stop)", flush=True)
     try:
         await stopped.wait()
     finally:
-        watcher.stop()
+        await watching
         server.stop()
         browsers.close()
 

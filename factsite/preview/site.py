@@ -43,11 +43,12 @@ class Preview:
         self.problems: list[Problem] = []
         self.overlay = b""
 
-    def rebuild(self) -> tuple[str, ...] | None:
-        """Build; on failure keep the last good site, print and remember the problems. Returns
-        the output paths that changed, or None if the build failed."""
+    def rebuild(self, changed_sources: list[Path] | None = None) -> tuple[str, ...] | None:
+        """Build (again, after `changed_sources` changed); on failure keep the last good site,
+        print and remember the problems. Returns the output paths that changed, or None if the
+        build failed."""
         try:
-            report = self.rebuilder.build()
+            report = self.rebuilder.build(changed_sources)
         except SiteError as error:
             self.problems = error.problems
             self.overlay = error_overlay(error.problems)
