@@ -16,7 +16,8 @@ from .errors import Problem, SiteError
 from .options import BuildOptions
 from .parallel.helper import Helper, helper_for
 from .parallel.stream import Progress, stream_pages
-from .plan.pages import Plan, plan_site
+from .plan.jobs import Plan
+from .plan.pages import plan_site
 from .plan.urls import Urls
 from .publish.assets import Assets, collect_assets
 from .publish.publish import guard_output, publish

@@ -1,15 +1,17 @@
 """The content folder as last loaded, file by file, for the preview: loading again after a save
-reads only the files that changed, then applies every rule across files as a full load does."""
+reads only the files that changed, then applies every rule across files as a full load does
+(unless only the text of pages changed: no rule across files reads it)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, Problems
-from .load import _Loader
+from .load import Loader
 from .model import Page, Site, SiteConfig
 from .pages import ParseYaml, read_page
 from .schema import RECORD_FILES
@@ -38,6 +40,8 @@ class ContentState:
         self.listing: _Read | None = None
         """The page files, in order, and the problems of listing them."""
         self._pages_resolved: tuple[str, str] | None = None
+        self.site: Site | None = None
+        """The latest load's site, if it loaded."""
 
     def load(self, changed: Collection[Path] | None = None) -> Site:
         """The site, reading only `changed` files (everything when None or on the first load);
@@ -45,17 +49,25 @@ class ContentState:
         if changed is None or self.config is None:
             self.config, self.listing, self.records, self.pages = None, None, {}, {}
             changed = None
-        self._read_changed(changed)
-        return self._finish()
+        edited = self._read_changed(changed)
+        site = self.site and _with_new_text(self.site, edited)
+        self.site = None
+        self.site = site or self._finish()
+        return self.site
 
-    def _read_changed(self, changed: Collection[Path] | None) -> None:
+    def _read_changed(self, changed: Collection[Path] | None) -> dict[int, tuple[Page, _Read]] | None:
+        """Read what changed. Where only pages were edited in place, returns each one's page as
+        the site has it and what reading it now gave (by the page's id())."""
         content = self.content_dir.resolve()
         touched = None if changed is None else {_resolved(path) for path in changed}
+        edited: dict[int, tuple[Page, _Read]] | None = {}
         if touched is None or content / "site.yaml" in touched or self.config is None:
+            edited = None
             loader = self._loader()
             self.config = _Read(loader.load_config(), loader.problems.items)
         for name in RECORD_FILES:
             if touched is None or content / f"{name}.yaml" in touched or name not in self.records:
+                edited = None
                 loader = self._loader()
                 self.records[name] = _Read(
                     loader.load_records(name), loader.problems.items, loader.failed_ids, loader.unloaded
@@ -64,13 +76,19 @@ class ContentState:
         touched_pages = None if touched is None else {str(path) for path in touched if pages in path.parents}
         if touched_pages is None or self.listing is None:
             self._list_and_read_pages(None)
-        elif touched_pages:
+            return None
+        if touched_pages:
             known = {self._resolved_page(path): path for path in self.pages}
-            if all(path in known and Path(path).is_file() for path in touched_pages):  # edited in place
-                for path in touched_pages:
-                    self.pages[known[path]] = self._read_page(known[path])
-            else:
+            if not all(path in known and Path(path).is_file() for path in touched_pages):
                 self._list_and_read_pages(touched_pages)
+                return None
+            for path in touched_pages:  # edited in place
+                before, self.pages[known[path]] = self.pages[known[path]], self._read_page(known[path])
+                if edited is not None and before.value is not None:
+                    edited[id(before.value)] = (before.value, self.pages[known[path]])
+                else:
+                    edited = None
+        return edited
 
     def _list_and_read_pages(self, touched: set[str] | None) -> None:
         """List the pages again, reading those new or `touched` (every one when None)."""
@@ -115,8 +133,26 @@ class ContentState:
         records["pages"] = loader.claim_pages(pages)
         return loader.finish(config, records)
 
-    def _loader(self) -> _Loader:
-        return _Loader(self.content_dir, self.include_drafts, self.parse, 1)
+    def _loader(self) -> Loader:
+        return Loader(self.content_dir, self.include_drafts, self.parse, 1)
+
+
+def _with_new_text(site: Site, edited: dict[int, tuple[Page, _Read]] | None) -> Site | None:
+    """`site` with the pages of `edited` as read again, if only their text changed (so no rule
+    across files needs checking again); else None."""
+    if edited is None:
+        return None
+    new_pages: dict[int, Page] = {}  # by id(): hashing every page would cost more than the edit
+    for page, read in edited.values():
+        if read.problems or read.value is None or dataclasses.replace(page, body=read.value.body) != read.value:
+            return None
+        if site.page_by_slug.get(page.slug) is page:  # (else a draft left out, say)
+            new_pages[id(page)] = read.value
+    if not new_pages:
+        return site
+    pages = tuple(new_pages.get(id(page), page) for page in site.pages)
+    by_slug = {slug: new_pages.get(id(page), page) for slug, page in site.page_by_slug.items()}
+    return dataclasses.replace(site, pages=pages, page_by_slug=by_slug)
 
 
 def _resolved(path: Path) -> Path:

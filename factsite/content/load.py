@@ -33,10 +33,10 @@ def load_site(content_dir: Path, include_drafts: bool = False, parse: ParseYaml 
 
     `parse` reads YAML (the preview passes one that remembers unchanged files). With `workers`
     > 1, big record files are parsed in other processes while this one reads the pages."""
-    return _Loader(content_dir, include_drafts, parse, workers).load()
+    return Loader(content_dir, include_drafts, parse, workers).load()
 
 
-class _Loader:
+class Loader:
     """One load of a content folder; collects problems instead of stopping at the first."""
 
     def __init__(self, content_dir: Path, include_drafts: bool, parse: ParseYaml, workers: int) -> None:
@@ -272,6 +272,6 @@ def _load_records_alone(
 ) -> tuple[list[Any], list[Problem], dict[str, set[str]], dict[str, str]]:
     """One record file, in a worker: its records, problems, the ids of records that failed, and
     whether the file did not load."""
-    loader = _Loader(content_dir, False, parse_yaml, 1)
+    loader = Loader(content_dir, False, parse_yaml, 1)
     records = loader.load_records(name)
     return records, loader.problems.items, loader.failed_ids, loader.unloaded

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..check.links import Deferred, LinkChecker, add_links, scan_page
 from ..errors import Problem, SiteError
-from ..plan.pages import PageJob, Plan
+from ..plan.jobs import PageJob, Plan
 from ..publish.staging import StagingTree
 from ..render.renderer import PageRenderer, markdown_problems
 from ..render.templates import template_errors

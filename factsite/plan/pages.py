@@ -4,15 +4,15 @@ to each can be checked. A page's template variables are made only when it is ren
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
 
-from ..content.model import Event, Figure, Page, PartialDate, Site
+from ..content.model import Figure, Page, PartialDate, Site
 from ..errors import Problem
 from . import data, feeds, structured
 from .feeds import Listed
+from .jobs import PageJob, Plan
 from .urls import Urls, output_file
 from .views import (
     ActorView,
@@ -25,7 +25,6 @@ from .views import (
     SiteView,
     SourceView,
     TopicView,
-    Views,
     build_views,
     date_view,
     kept,
@@ -34,43 +33,6 @@ from .views import (
 
 GENERATED_SECTIONS = ("actors", "timeline", "quotes", "glossary", "sources", "static", "embed", "data", "pagefind")
 """Top-level folders the build writes itself: no explainer page may take one as its slug."""
-
-
-@dataclass(frozen=True, slots=True)
-class PageJob:
-    """One page to render: its template and variables, and the Markdown it shows (if any)."""
-
-    output_path: str
-    template: str
-    make: Callable[..., dict[str, Any]]
-    """Makes the template's variables from `args` when the page is rendered, in whichever process
-    renders it: held for every page to the end of a build, they would take a big site's memory."""
-    args: tuple[Any, ...] = ()
-    markdown: Page | None = None
-    """The page whose rendered Markdown becomes `variables[slot].html`."""
-    slot: str = ""
-
-    @property
-    def variables(self) -> dict[str, Any]:
-        return self.make(*self.args)
-
-
-@dataclass
-class Plan:
-    """Everything a build will write."""
-
-    jobs: list[PageJob]
-    files: dict[str, Callable[[], bytes]]
-    """Output path -> maker of a machine-readable file (data exports, sitemap, feed...): the names
-    are known up front (links to them are checked), the bytes can be made while pages render."""
-    markdown_sources: dict[str, Page]
-    """Output path -> the page whose Markdown made it (link errors point at its lines)."""
-    problems: list[Problem]
-    shared: dict[str, Any]
-    """What every template sees besides its page's variables: the site and the explainer pages.
-    A job's variables are made from its args and these, with the site's settings and URLs."""
-    views: Views
-    page_views: dict[str, PageView]
 
 
 def plan_site(site: Site, urls: Urls, assets: dict[str, str], search: bool, previous: Plan | None = None) -> Plan:
@@ -88,17 +50,16 @@ class _Planner:
         self.site, self.config, self.urls = site, site.config, urls
         self.views = build_views(site, urls, previous.views if previous else None)
         self.problems: list[Problem] = []
-        old_shared = previous.shared if previous else {}
-        self.site_view = kept(old_shared.get("site"), self.make_site_view(assets, search))
+        self.site_view = kept(previous.shared.get("site") if previous else None, self.make_site_view(assets, search))
         old_views = previous.page_views if previous else {}
         self.page_views = {page.slug: kept(old_views.get(page.slug), self.page_view(page)) for page in site.pages}
-        old_links = {link.slug: link for link in old_shared.get("explainers", ())}
+        old_links = {link.slug: link for link in previous.explainers} if previous else {}
         links = tuple(
             kept(old_links.get(slug), PageLink(view.slug, view.title, view.description, view.url, view.draft))
             for slug, view in self.page_views.items()
             if slug != "index"
         )
-        self.explainers = kept(old_shared.get("explainers"), links)
+        self.explainers = kept(previous.explainers if previous else None, links)
         self.jobs: list[PageJob] = []
         self.listed: list[Listed] = []
         self.markdown_sources: dict[str, Page] = {}
@@ -115,9 +76,11 @@ class _Planner:
             sources = {"sources": self.views.sources, "citations": self.views.citations}
             self.plan_listing("sources/", "sources.html", "Sources", **sources)
         self.plan_explainers()
-        shared = {"site": self.site_view, "explainers": self.explainers}
+        shared = {"site": self.site_view}
         files = machine_readable_files(self.site, self.urls, self.listed)
-        return Plan(self.jobs, files, self.markdown_sources, self.problems, shared, self.views, self.page_views)
+        return Plan(
+            self.jobs, files, self.markdown_sources, self.problems, shared, self.views, self.page_views, self.explainers
+        )
 
     # -- what every page has ------------------------------------------------------------------
 
@@ -216,7 +179,7 @@ class _Planner:
         newest = max(_content_dates(site), default=None, key=lambda date: date.sort_key)
         intro = site.page_by_slug["index"] if has_intro else None
         figures = tuple((figure, self.views.source_by_id[figure.source]) for figure in config.figures)
-        args = (self.page_views.get("index"), figures)
+        args = (self.page_views.get("index"), figures, self.explainers)
         self.add(
             "",
             "home.html",
@@ -228,7 +191,9 @@ class _Planner:
             slot="intro",
         )
 
-    def home_variables(self, intro: PageView | None, figures: tuple[tuple[Figure, SourceView], ...]) -> dict[str, Any]:
+    def home_variables(
+        self, intro: PageView | None, figures: tuple[tuple[Figure, SourceView], ...], explainers: tuple[PageLink, ...]
+    ) -> dict[str, Any]:
         config, urls = self.config, self.urls
         return self.variables(
             "",
@@ -239,6 +204,7 @@ class _Planner:
             answer=config.answer,
             takeaways=config.takeaways,
             figures=figures,
+            explainers=explainers,
         )
 
     def not_found_variables(self) -> dict[str, Any]:
@@ -318,7 +284,7 @@ class _Planner:
             )
             site_path = f"embed/event/{event.id}/"
             event_view = views.event_by_id[event.id]
-            self.add(site_path, "embed.html", self.event_card_variables, site_path, event, event_view, indexed=False)
+            self.add(site_path, "embed.html", self.event_card_variables, site_path, event_view, indexed=False)
 
     def timeline_variables(self, events: tuple[EventView, ...], tags: tuple[TopicView, ...]) -> dict[str, Any]:
         years: dict[int, list[EventView]] = {}
@@ -333,11 +299,9 @@ class _Planner:
             tags=tags,
         )
 
-    def event_card_variables(self, site_path: str, event: Event, event_view: EventView) -> dict[str, Any]:
-        jsonld = structured.event(event_view, self.urls)
-        return self.card_variables(
-            site_path, event.title, event.summary, jsonld, event_view.url, event=event_view, quote=None
-        )
+    def event_card_variables(self, site_path: str, event: EventView) -> dict[str, Any]:
+        jsonld = structured.event(event, self.urls)
+        return self.card_variables(site_path, event.title, event.summary, jsonld, event.url, event=event, quote=None)
 
     # -- quotes ---------------------------------------------------------------------------------
 
@@ -375,8 +339,9 @@ class _Planner:
                 f"{page.slug}/",
                 "page.html",
                 self.explainer_variables,
-                index,
                 self.page_views[page.slug],
+                self.explainers[index - 1] if index > 0 else None,
+                self.explainers[index + 1] if index + 1 < len(self.explainers) else None,
                 title=page.title,
                 description=page.description,
                 lastmod=page.updated or page.date or self.config.as_of,
@@ -385,8 +350,8 @@ class _Planner:
                 slot="page",
             )
 
-    def explainer_variables(self, index: int, page: PageView) -> dict[str, Any]:
-        config, urls, explainers = self.config, self.urls, self.explainers
+    def explainer_variables(self, page: PageView, previous: PageLink | None, next: PageLink | None) -> dict[str, Any]:
+        config, urls = self.config, self.urls
         jsonld = structured.article(
             page.title,
             page.description,
@@ -404,8 +369,8 @@ class _Planner:
             og_type="article",
             jsonld=jsonld,
             page=page,
-            previous=explainers[index - 1] if index > 0 else None,
-            next=explainers[index + 1] if index + 1 < len(explainers) else None,
+            previous=previous,
+            next=next,
         )
 
 

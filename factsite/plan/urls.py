@@ -20,6 +20,12 @@ class Urls:
         self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
         """'https://user.github.io', or '' when the base URL has no host."""
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Urls) and (self.base_path, self.origin) == (other.base_path, other.origin)
+
+    def __hash__(self) -> int:
+        return hash((self.base_path, self.origin))
+
     def url(self, site_path: str) -> str:
         """Root-relative URL of a site path; '' is the home page."""
         return self.base_path + site_path.lstrip("/")

@@ -1,38 +1,48 @@
 """The preview's builds: into a folder it owns, again and again, redoing only what changed.
 
-Each build loads, plans and checks the whole site, as a published build does, but keeps what the
-next build can reuse: parsed YAML of unchanged files, rendered Markdown of unchanged pages (while
-every record they reference resolves the same way), rendered pages whose every input is the same,
-and the link scans of unchanged pages. Only files whose bytes changed are written.
+Each build gives what a clean build would (tests hold it to the same bytes), but starts from the
+latest good build: it reads only the files that changed, plans again only if more than the text
+of pages changed (reusing every view that came out equal), renders again only the pages whose
+inputs differ (see PageJob), checks only the links a change can break, and writes only files
+whose bytes changed. A build with problems changes nothing, not even what the next build starts
+from.
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import gc
 import time
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from ..check.links import PageScan, check_links
-from ..content.load import load_site
+from ..check.incremental import LinkState
+from ..check.links import PageScan, scan_page
+from ..content.incremental import ContentState
 from ..content.model import Site
-from ..content.pages import ParseYaml, page_body
-from ..content.yaml_flat import parse_yaml
 from ..errors import Problem, SiteError
 from ..options import BuildOptions
-from ..plan.pages import PageJob, Plan, plan_site
+from ..plan.jobs import PageJob, Plan, only_bodies_differ
+from ..plan.pages import plan_site
 from ..plan.urls import Urls
-from ..publish.assets import collect_assets
+from ..publish.assets import Assets, collect_assets
 from ..publish.publish import guard_output
-from ..render.markdown import MarkdownRenderer, RenderResult
-from ..render.renderer import PageRenderer, explain_failed_load, make_environment, make_renderer, markdown_problems
-from ..render.targets import Resolver, Target
+from ..render.markdown import RenderResult
+from ..render.renderer import (
+    PageRenderer,
+    SiteResolver,
+    explain_failed_load,
+    make_environment,
+    make_renderer,
+    markdown_problems,
+)
 from ..render.templates import template_errors
-from .memo import Memo
-from .write import write_changed
+from .markdown_state import MarkdownState
+from .write import FolderUpdate, PreviewFolder
 
 
 @dataclass(frozen=True)
@@ -44,49 +54,159 @@ class Rebuild:
     seconds: float
 
 
+@dataclass(frozen=True, slots=True)
+class _PageInputs:
+    """What a page was rendered from, but the settings every page shares (see PageJob)."""
+
+    template: str
+    maker: str
+    args: tuple[Any, ...]
+    markdown: bytes | None
+    """Digest of its rendered Markdown."""
+
+
 @dataclass
+class _LastGood:
+    """What the latest good build was made from: the next one compares with it."""
+
+    site: Site | None = None
+    urls: Urls | None = None
+    plan: Plan | None = None
+    assets: Assets | None = None
+    shared: tuple[Any, ...] = ()
+    """What every page shares: settings, URLs, templates."""
+    pages: dict[str, _PageInputs] = field(default_factory=dict)
+    links: LinkState = field(default_factory=LinkState)
+
+
+@dataclass
+class _Build:
+    """One build in progress: its output staged, its pages' inputs, scans and problems."""
+
+    update: FolderUpdate
+    pages: dict[str, _PageInputs] = field(default_factory=dict)
+    scans: dict[str, PageScan] = field(default_factory=dict)
+    """Pages staged, as the link check reads them."""
+    problems: list[Problem] = field(default_factory=list)
+
+
 class Rebuilder:
-    """Builds a site into `options.output_dir` again and again, reusing what it can."""
+    """Builds a site into `options.output_dir` again and again, redoing only what changed."""
 
-    options: BuildOptions
-    parsed_yaml: Memo[tuple[str, str, int], tuple[Any, list[Problem]]] = field(default_factory=Memo)
-    markdown: MarkdownCache = field(default_factory=lambda: MarkdownCache())
-    pages: Memo[tuple[str, str, str], bytes] = field(default_factory=Memo)
-    """Page bytes by (template, digest of what all pages share, digest of the page's variables)."""
-    scans: dict[bytes, PageScan] = field(default_factory=dict)
-    written: dict[str, bytes] = field(default_factory=dict)
-    """Output path -> the bytes the folder holds."""
-    environment: tuple[object, jinja2.Environment] | None = None
-    """The Jinja environment, and what it was made for (folder, base URL, static files)."""
+    def __init__(self, options: BuildOptions) -> None:
+        self.options = options
+        self.content = ContentState(options.content_dir, options.include_drafts)
+        self.markdown = MarkdownState()
+        self.folder = PreviewFolder(options.output_dir)
+        self.good = _LastGood()
+        self.assets: tuple[Assets, list[Problem]] | None = None
+        self.environment: tuple[object, jinja2.Environment] | None = None
+        """The Jinja environment, and what it was made for (folder, base URL, static files)."""
 
-    def build(self, changed_sources: list[Path] | None = None) -> Rebuild:
-        """Build; raise SiteError with every problem, leaving the folder as it was."""
-        options = self.options
+    def build(self, changed_sources: Collection[Path] | None = None) -> Rebuild:
+        """Build, after `changed_sources` changed (None: anything may have); raise SiteError with
+        every problem, leaving the folder as it was."""
         started = time.perf_counter()
+        options = self.options
         guard_output(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir])
-        assets, problems = collect_assets(options.static_dir, hashed=options.hash_assets)
-        site = self.load(problems)
-        urls = Urls(options.base_url or site.config.base_url)
-        plan = plan_site(site, urls, assets.output_path_of, search=False)
+        changed = None if changed_sources is None else [_resolved(path) for path in changed_sources]
+        with _collection_paused():
+            assets, problems = self.collect_assets(changed)
+            site = self.load(changed, problems)
+            urls = Urls(options.base_url or site.config.base_url)
+            plan, replanned = self.plan(site, urls, assets)
+            build = _Build(self.folder.update(), problems=problems + plan.problems)
+            try:
+                written = self.render_and_write(site, urls, plan, replanned, assets, build)
+            finally:
+                build.update.discard()
+        return Rebuild(written, time.perf_counter() - started)
+
+    def collect_assets(self, changed_sources: Collection[Path] | None) -> tuple[Assets, list[Problem]]:
+        """The static files, listed again only if something under static/ changed."""
+        static_dir = self.options.static_dir.resolve()
+        if self.assets is None or _any_within(changed_sources, static_dir):
+            self.assets = collect_assets(self.options.static_dir, hashed=self.options.hash_assets)
+        assets, problems = self.assets
+        return assets, list(problems)
+
+    def load(self, changed_sources: Collection[Path] | None, other_problems: list[Problem]) -> Site:
+        try:
+            return self.content.load(changed_sources)
+        except SiteError as error:
+            raise explain_failed_load(error, other_problems) from None
+
+    def plan(self, site: Site, urls: Urls, assets: Assets) -> tuple[Plan, bool]:
+        """The last good plan where only the text of pages changed, else a new one (its views
+        equal to the last plan's being the last plan's objects, so pages compare them quickly);
+        and whether it is new."""
+        good = self.good
+        if (
+            good.plan
+            and good.site
+            and good.assets is assets
+            and good.urls == urls
+            and only_bodies_differ(good.site, site)
+        ):
+            return good.plan.with_bodies_of(site), False
+        return plan_site(site, urls, assets.output_path_of, search=False, previous=good.plan), True
+
+    def render_and_write(
+        self, site: Site, urls: Urls, plan: Plan, replanned: bool, assets: Assets, build: _Build
+    ) -> tuple[str, ...]:
+        """Render, check and stage what changed; if nothing is wrong, move it into the folder."""
+        options = self.options
         with template_errors(options.templates_dir):
             env = self.environment_for(urls, assets.output_path_of)
-            rendered = self.render(site, plan, make_renderer(site, plan, urls, env))
-        problems += plan.problems + rendered.problems
-        problems += check_links(
-            rendered.pages, assets.files, urls, plan.markdown_sources, str(options.output_dir), self.scans
+            renderer = make_renderer(site, plan, urls, env)
+            shared = (site.config, urls, plan.shared, env, _templates_state(options.templates_dir))
+            everything = shared != self.good.shared
+            assert isinstance(renderer.md.resolver, SiteResolver)
+            self.markdown.start(renderer.md.resolver, site.config.allow_raw_html, everything, replanned)
+            for job in plan.jobs:
+                self.render_page(job, renderer, everything, build)
+            for page in site.pages:  # (pages no job shows, such as one whose URL clashes)
+                if self.markdown.unchanged(page) is None:
+                    build.problems += markdown_problems(page, self.markdown.render(page)[0])
+        self.markdown.forget_except(site.page_by_slug)
+        if replanned or everything:  # (the data files do not show the text of pages)
+            for output_path, make in plan.files.items():
+                build.update.put(output_path, make())
+        if assets is not self.good.assets:
+            for output_path, source in assets.files.items():
+                build.update.put(output_path, source.read_bytes())
+        wanted = [job.output_path for job in plan.jobs] + list(plan.files) + list(assets.files)
+        link_problems, links = self.good.links.check(
+            wanted, build.scans, urls, plan.markdown_sources, str(options.output_dir), build.update.read
         )
+        problems = build.problems + link_problems
         if problems:
             raise SiteError(problems)
-        changed = write_changed(options.output_dir, rendered.pages, assets.files, self.written)
-        return Rebuild(changed, time.perf_counter() - started)
+        changed = build.update.commit(wanted)
+        self.good = _LastGood(site, urls, plan, assets, shared, build.pages, links)
+        return changed
 
-    def load(self, asset_problems: list[Problem]) -> Site:
-        try:
-            return load_site(self.options.content_dir, self.options.include_drafts, cached_parse(self.parsed_yaml))
-        except SiteError as error:
-            raise explain_failed_load(error, asset_problems) from None
-        finally:
-            self.parsed_yaml.end_build()
+    def render_page(self, job: PageJob, renderer: PageRenderer, everything: bool, build: _Build) -> None:
+        """Render a page again if its inputs changed since the last good build, and stage it if
+        its bytes did."""
+        body: RenderResult | None = None
+        markdown_digest = None
+        if job.markdown is not None:
+            known = self.markdown.unchanged(job.markdown)
+            if known is not None:
+                markdown_digest = known.digest
+            else:
+                body, markdown_digest = self.markdown.render(job.markdown)
+                build.problems += markdown_problems(job.markdown, body)
+        inputs = _PageInputs(job.template, job.make.__name__, job.args, markdown_digest)
+        build.pages[job.output_path] = inputs
+        if not everything and self.good.pages.get(job.output_path) == inputs:
+            return
+        if job.markdown is not None and body is None:
+            body = self.markdown.render(job.markdown)[0]
+        data = renderer.page(job, body).encode()
+        if build.update.put(job.output_path, data) and job.output_path.endswith(".html"):
+            build.scans[job.output_path] = scan_page(data)
 
     def environment_for(self, urls: Urls, assets: dict[str, str]) -> jinja2.Environment:
         """The environment, made again only if what it was made for changed (it re-reads edited
@@ -96,100 +216,33 @@ class Rebuilder:
             self.environment = (key, make_environment(self.options.templates_dir, urls, assets))
         return self.environment[1]
 
-    def render(self, site: Site, plan: Plan, renderer: PageRenderer) -> _Rendered:
-        """Every page and file, in memory."""
-        rendered = _Rendered()
-        bodies = {page.slug: self.markdown.render(renderer.md, page_body(page)) for page in site.pages}
-        for page in site.pages:
-            rendered.problems += markdown_problems(page, bodies[page.slug])
-        environment = self.environment[0] if self.environment else None
-        shared = _digest(plan.shared, _templates_state(self.options.templates_dir), environment)
-        for job in plan.jobs:
-            body = bodies[job.markdown.slug] if job.markdown is not None else None
-            rendered.pages[job.output_path] = self.page(renderer, job, body, shared)
-        rendered.pages.update((name, make()) for name, make in plan.files.items())
-        self.markdown.end_build()
-        self.pages.end_build()
-        return rendered
 
-    def page(self, renderer: PageRenderer, job: PageJob, body: RenderResult | None, shared: str) -> bytes:
-        """A page's bytes, rendered again only if its template, its variables or what every page
-        shares changed. repr() of our frozen views spells out every field, so equal digests mean
-        equal inputs (anything with an identity-based repr just never matches)."""
-        variables = job.variables
-        key = (job.template, shared, _digest(variables, body.html if body else None))
-        return self.pages.get(key, lambda: renderer.page(job, body, variables).encode())
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No garbage collection during a build: the preview holds a big site's model, which every
+    full collection would walk, and a build makes few reference cycles."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
-def cached_parse(memo: Memo[tuple[str, str, int], tuple[Any, list[Problem]]]) -> ParseYaml:
-    """parse_yaml, remembering what it parsed in `memo` by file, text and first line."""
-
-    def parse(text: str, shown: str, first_line: int) -> tuple[Any, list[Problem]]:
-        return memo.get((shown, text, first_line), lambda: parse_yaml(text, shown, first_line))
-
-    return parse
+def _any_within(paths: Collection[Path] | None, folder: Path) -> bool:
+    return paths is None or any(path == folder or folder in path.parents for path in paths)
 
 
-@dataclass
-class _Rendered:
-    pages: dict[str, bytes] = field(default_factory=dict)
-    """Output path -> bytes."""
-    problems: list[Problem] = field(default_factory=list)
-
-
-class MarkdownCache:
-    """Rendered Markdown by its text, reused while every record it looked up still resolves the
-    same way. What the latest build did not use is dropped."""
-
-    def __init__(self) -> None:
-        self.entries: dict[tuple[bool, str], tuple[RenderResult, tuple[Any, ...]]] = {}
-        self.used: dict[tuple[bool, str], tuple[RenderResult, tuple[Any, ...]]] = {}
-
-    def render(self, markdown: MarkdownRenderer, text: str) -> RenderResult:
-        key = (markdown.allow_raw_html, text)
-        cached = self.used.get(key) or self.entries.get(key)
-        if cached is not None and _same_lookups(markdown.resolver, cached[1]):
-            self.used[key] = cached
-            return cached[0]
-        recorder = _RecordingResolver(markdown.resolver)
-        result = MarkdownRenderer(recorder, markdown.allow_raw_html).render(text)
-        self.used[key] = (result, tuple(recorder.lookups))
-        return result
-
-    def end_build(self) -> None:
-        self.entries, self.used = self.used, {}
-
-
-class _RecordingResolver(Resolver):
-    """Passes lookups through and remembers them, so a cached render can be checked again."""
-
-    def __init__(self, inner: Resolver) -> None:
-        self.inner = inner
-        self.lookups: list[tuple[str, str, str, object]] = []
-
-    def resolve(self, kind: str, record_id: str) -> Target | None:
-        target = self.inner.resolve(kind, record_id)
-        self.lookups.append(("resolve", kind, record_id, target))
-        return target
-
-    def embed(self, kind: str, record_id: str) -> str | None:
-        html = self.inner.embed(kind, record_id)
-        self.lookups.append(("embed", kind, record_id, html))
-        return html
-
-
-def _same_lookups(resolver: Resolver, lookups: tuple[Any, ...]) -> bool:
-    return all(
-        getattr(resolver, operation)(kind, record_id) == result for operation, kind, record_id, result in lookups
-    )
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
 
 
 def _templates_state(templates_dir: Path) -> tuple[tuple[str, int, int], ...]:
-    """Every template file's name, modification time and size: a page is reused only while they
-    hold."""
+    """Every template file's name, modification time and size: pages are rendered again when
+    any changes."""
     stats = ((path, path.stat()) for path in sorted(templates_dir.rglob("*")))
     return tuple((path.as_posix(), info.st_mtime_ns, info.st_size) for path, info in stats)

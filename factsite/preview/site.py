@@ -10,13 +10,13 @@ from typing import Any
 
 from tornado import web
 
-from ..content.load import load_site
+from ..content.load import Loader
+from ..content.yaml_flat import parse_yaml
 from ..errors import Problem, SiteError
 from ..options import BuildOptions
 from ..plan.urls import Urls
 from .browsers import ReloadScript
-from .memo import Memo
-from .rebuild import Rebuilder, cached_parse
+from .rebuild import Rebuilder
 
 
 class Preview:
@@ -24,22 +24,14 @@ class Preview:
     before publishing), with drafts included; its builder; and the latest problems."""
 
     def __init__(self, options: BuildOptions, preview_root: Path) -> None:
-        parsed: Memo[Any, Any] = Memo()  # handed to the builder, so the first build does not parse twice
-        try:
-            site_base = load_site(options.content_dir, include_drafts=True, parse=cached_parse(parsed)).config.base_url
-        except SiteError:
-            site_base = "/"
-        parsed.end_build()
-        self.base_path = Urls(options.base_url or site_base).base_path
-        self.serve_root = preview_root
-        self.site_dir = (
-            preview_root.joinpath(*self.base_path.strip("/").split("/")) if self.base_path != "/" else preview_root
-        )
+        self.base_path = Urls(options.base_url or _configured_base_url(options.content_dir)).base_path
+        self.serve_root = preview_root / "site"
+        self.site_dir = self.serve_root.joinpath(*self.base_path.strip("/").split("/"))
         self.sources = [options.content_dir, options.templates_dir, options.static_dir]
         build_options = dataclasses.replace(
             options, output_dir=self.site_dir, base_url=self.base_path, include_drafts=True, hash_assets=False
         )
-        self.rebuilder = Rebuilder(build_options, parsed_yaml=parsed)
+        self.rebuilder = Rebuilder(build_options)
         self.problems: list[Problem] = []
         self.overlay = b""
 
@@ -113,3 +105,9 @@ def error_overlay(problems: list[Problem]) -> bytes:
         'box-shadow:0 -4px 16px rgba(0,0,0,.4)"><strong>The latest edit does not build; '
         f"showing the last good version.</strong>\n{lines}</div>"
     ).encode()
+
+
+def _configured_base_url(content_dir: Path) -> str:
+    """site.yaml's base_url, or "/" if it has none yet (its problems are the first build's)."""
+    config = Loader(content_dir, include_drafts=True, parse=parse_yaml, workers=1).load_config()
+    return config.base_url if config else "/"

@@ -14,7 +14,7 @@ from ..content.model import Page, Site
 from ..content.pages import page_body
 from ..content.references import unchecked_notes
 from ..errors import PartialContent, Problem, SiteError
-from ..plan.pages import PageJob, Plan
+from ..plan.jobs import PageJob, Plan
 from ..plan.urls import Urls
 from ..plan.views import Views
 from .markdown import MarkdownRenderer, PreparedHtml, RenderResult
@@ -85,14 +85,15 @@ class SiteResolver(Resolver):
         """A record's card, rendered once per build however many pages embed it."""
         key = (kind, record_id)
         if key not in self.embeds:
-            record: Any = None
-            if kind == "quote":
-                record = self.views.quote_by_id.get(record_id)
-            elif kind == "event":
-                record = self.views.event_by_id.get(record_id)
+            record = self.embedded(kind, record_id)
             template = self.env.get_template(f"_{kind}.html")
             self.embeds[key] = None if record is None else template.render({kind: record, "heading_level": 3})
         return self.embeds[key]
+
+    def embedded(self, kind: str, record_id: str) -> Any:
+        """The view of the record a card shows (its template makes the rest), or None."""
+        by_id: dict[str, Any] = {"quote": self.views.quote_by_id, "event": self.views.event_by_id}
+        return by_id[kind].get(record_id) if kind in by_id else None
 
 
 class PageRenderer:
