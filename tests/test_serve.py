@@ -136,13 +136,17 @@ def test_sigterm_stops_the_preview_cleanly(bundled: Project) -> None:
         assert "Stopped." in (bundled.root / "serve.log").read_text()
 
 
-def test_the_preview_latency_benchmark_times_both_sites() -> None:
-    """bench/preview_latency.py runs the real preview and times reloads; it stopped running once
-    (named preview.py, it imported itself instead of the tests' helper): run it small here."""
-    command = [sys.executable, str(REPO / "bench" / "preview_latency.py"), "--trials", "1", "--size", "30"]
+def test_the_preview_benchmark_measures_the_real_preview() -> None:
+    """bench/preview_latency.py runs the real preview, edits and times reloads; it stopped running
+    once (named preview.py, it imported itself instead of the tests' helper): run it small here."""
+    command = [sys.executable, str(REPO / "bench" / "preview_latency.py"), "--sites", "bundled,30"]
+    command += ["--edits", "1", "--tools", "factsite", "--idle-seconds", "0.5"]
     output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=120).stdout
     table = [line[2:-2].split(" | ") for line in output.splitlines() if line.startswith("| ")]
-    rows = {cells[0]: cells for cells in table}
-    assert rows.keys() == {"site", "bundled explainer", "synthetic"}
-    assert rows["synthetic"][1] == "30"
-    assert float(rows["bundled explainer"][2]) > 0 and float(rows["synthetic"][2]) > 0
+    rows = {cells[0]: cells for cells in table[1:]}
+    assert rows.keys() == {"bundled explainer", "30"}
+    for cells in rows.values():
+        ready, idle, page_edit, record_edit = float(cells[2]), float(cells[3]), cells[4], cells[5]
+        assert ready > 0 and idle >= 0
+        assert float(page_edit.split()[0]) > 0 and float(record_edit.split()[0]) > 0
+        assert cells[-1] == "nothing"  # no temporary folder left behind

@@ -4,6 +4,8 @@ TimelineJS3 file that Knight Lab's viewer loads as is (its text fields are HTML,
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import partial
 from html import escape
 from typing import Any
 
@@ -13,13 +15,37 @@ from .urls import Urls
 SCHEMA_URL_PATH = "data/explainer.schema.json"
 
 
+class RecordLines:
+    """Records' JSON lines, by the record each was made from. A plan made from an earlier one (the
+    preview's) takes that one's lines over, so after an edit the data files are made again from
+    the records that changed, not from every record."""
+
+    def __init__(self, urls: Urls, earlier: RecordLines | None = None) -> None:
+        self.urls = urls
+        self.earlier = earlier.lines if earlier is not None and earlier.urls == urls else {}
+        self.lines: dict[tuple[str, str], tuple[object, _Json]] = {}
+
+    def line(self, kind: str, record_id: str, made_from: object, make: Callable[[], Any]) -> _Json:
+        """The line of a record (`made_from`: what `make` makes it from)."""
+        key = (kind, record_id)
+        known = self.lines.get(key) or self.earlier.get(key)
+        if known is None or (known[0] is not made_from and known[0] != made_from):
+            known = (made_from, _Json(_compact(make())))
+        self.lines[key] = known
+        return known[1]
+
+
+class _Json(str):
+    """Text already encoded as JSON."""
+
+
 def _dump(data: dict[str, Any]) -> bytes:
     """One record per line: readable, diff-friendly, and written by json's C encoder (an
     indented dump runs its pure-Python one, ten times slower on a big archive)."""
     lines = []
     for key, value in data.items():
         if isinstance(value, list) and value:
-            items = ",\n".join(_compact(item) for item in value)
+            items = ",\n".join(item if isinstance(item, _Json) else _compact(item) for item in value)
             lines.append(f"{_compact(key)}: [\n{items}\n]")
         else:
             lines.append(f"{_compact(key)}: {_compact(value)}")
@@ -38,9 +64,10 @@ def _date(date: PartialDate | None) -> str | None:
     return None if date is None else date.iso
 
 
-def explainer_json(site: Site, urls: Urls) -> bytes:
+def explainer_json(site: Site, urls: Urls, lines: RecordLines | None = None) -> bytes:
     """Every record with its URL; ids are the same ones authors use in Markdown references."""
     config = site.config
+    lines = lines or RecordLines(urls)
     data = {
         "$schema": urls.absolute(SCHEMA_URL_PATH),
         "site": {
@@ -52,11 +79,11 @@ def explainer_json(site: Site, urls: Urls) -> bytes:
             "as_of_label": config.as_of_label,
             "publisher": config.publisher,
         },
-        "actors": [_actor(actor, urls) for actor in site.actors],
-        "quotes": [_quote(quote, urls) for quote in site.quotes],
-        "events": [_event(event, urls) for event in site.events],
-        "sources": [_source(source) for source in site.sources],
-        "terms": [_term(term, urls) for term in site.terms],
+        "actors": [lines.line("actor", a.id, a, partial(_actor, a, urls)) for a in site.actors],
+        "quotes": [lines.line("quote", q.id, q, partial(_quote, q, urls)) for q in site.quotes],
+        "events": [lines.line("event", e.id, e, partial(_event, e, urls)) for e in site.events],
+        "sources": [lines.line("source", s.id, s, partial(_source, s)) for s in site.sources],
+        "terms": [lines.line("term", t.id, t, partial(_term, t, urls)) for t in site.terms],
     }
     return _dump(data)
 
@@ -243,22 +270,28 @@ def _timelinejs_date(date: PartialDate) -> dict[str, str]:
     return parts
 
 
-def timelinejs_json(site: Site, urls: Urls) -> bytes:
+def timelinejs_json(site: Site, urls: Urls, lines: RecordLines | None = None) -> bytes:
     """Knight Lab TimelineJS3 JSON: a title slide and one slide per event."""
+    lines = lines or RecordLines(urls)
     actor_names = {a.id: a.name for a in site.actors}
     events = []
     for event in site.events:
-        slide: dict[str, Any] = {
-            "unique_id": event.id,
-            "start_date": _timelinejs_date(event.date.start),
-            "text": {"headline": escape(event.title), "text": escape(event.summary)},
-        }
-        if event.date.end is not None:
-            slide["end_date"] = _timelinejs_date(event.date.end)
-        if event.tags:
-            slide["group"] = event.tags[0]
-        if event.actors:
-            slide["text"]["text"] += escape(" (" + ", ".join(actor_names[a] for a in event.actors) + ")")
-        events.append(slide)
+        names = tuple(actor_names[a] for a in event.actors)
+        events.append(lines.line("slide", event.id, (event, names), partial(_slide, event, names)))
     title = {"text": {"headline": escape(site.config.title), "text": escape(site.config.description)}}
     return _dump({"title": title, "events": events})
+
+
+def _slide(event: Event, actor_names: tuple[str, ...]) -> dict[str, Any]:
+    slide: dict[str, Any] = {
+        "unique_id": event.id,
+        "start_date": _timelinejs_date(event.date.start),
+        "text": {"headline": escape(event.title), "text": escape(event.summary)},
+    }
+    if event.date.end is not None:
+        slide["end_date"] = _timelinejs_date(event.date.end)
+    if event.tags:
+        slide["group"] = event.tags[0]
+    if actor_names:
+        slide["text"]["text"] += escape(" (" + ", ".join(actor_names) + ")")
+    return slide

@@ -9,6 +9,8 @@ from typing import Any
 
 from ..content.model import Page, Site
 from ..errors import Problem
+from .data import RecordLines
+from .urls import Urls
 from .views import PageLink, PageView, Views
 
 
@@ -52,6 +54,9 @@ class Plan:
     page_views: dict[str, PageView]
     explainers: tuple[PageLink, ...]
     """The explainer pages in reading order (the home page lists them)."""
+    urls: Urls
+    data_lines: RecordLines
+    """The data files' lines, for a plan made from this one to take over (see RecordLines)."""
 
     def with_bodies_of(self, site: Site) -> Plan:
         """This plan for `site`, a site that differs from the planned one only in the text of some

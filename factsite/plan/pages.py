@@ -48,18 +48,13 @@ class _Planner:
         self, site: Site, urls: Urls, assets: dict[str, str], search: bool, previous: Plan | None = None
     ) -> None:
         self.site, self.config, self.urls = site, site.config, urls
-        self.views = build_views(site, urls, previous.views if previous else None)
+        self.data_lines = data.RecordLines(urls, previous.data_lines if previous else None)
+        self.views = build_views(site, urls, previous.views if previous and previous.urls == urls else None)
         self.problems: list[Problem] = []
         self.site_view = kept(previous.shared.get("site") if previous else None, self.make_site_view(assets, search))
-        old_views = previous.page_views if previous else {}
-        self.page_views = {page.slug: kept(old_views.get(page.slug), self.page_view(page)) for page in site.pages}
-        old_links = {link.slug: link for link in previous.explainers} if previous else {}
-        links = tuple(
-            kept(old_links.get(slug), PageLink(view.slug, view.title, view.description, view.url, view.draft))
-            for slug, view in self.page_views.items()
-            if slug != "index"
+        self.page_views, self.explainers = self.explainer_views(
+            previous if previous and previous.urls == urls else None
         )
-        self.explainers = kept(previous.explainers if previous else None, links)
         self.jobs: list[PageJob] = []
         self.listed: list[Listed] = []
         self.markdown_sources: dict[str, Page] = {}
@@ -77,9 +72,19 @@ class _Planner:
             self.plan_listing("sources/", "sources.html", "Sources", **sources)
         self.plan_explainers()
         shared = {"site": self.site_view}
-        files = machine_readable_files(self.site, self.urls, self.listed)
+        files = machine_readable_files(self.site, self.urls, self.listed, self.data_lines)
+        jobs, self.jobs = self.jobs, []  # the jobs' makers hold this planner: no cycle back to them
         return Plan(
-            self.jobs, files, self.markdown_sources, self.problems, shared, self.views, self.page_views, self.explainers
+            jobs,
+            files,
+            self.markdown_sources,
+            self.problems,
+            shared,
+            self.views,
+            self.page_views,
+            self.explainers,
+            self.urls,
+            self.data_lines,
         )
 
     # -- what every page has ------------------------------------------------------------------
@@ -103,7 +108,7 @@ class _Planner:
         self.jobs.append(PageJob(output_path, template, make, args, markdown, slot))
         if markdown is not None:
             self.markdown_sources[output_path] = markdown
-        if indexed:
+        if indexed and self.urls.origin:  # (listed in the sitemap and feed, made only for a site with a host)
             self.listed.append(Listed(site_path, title, description, lastmod, "page" if feed_key else "", feed_key))
 
     def variables(
@@ -158,6 +163,27 @@ class _Planner:
             feed=urls.url("feed.xml") if urls.origin else "",
             nav=navigation(sections, urls),
         )
+
+    def explainer_views(self, previous: Plan | None) -> tuple[dict[str, PageView], tuple[PageLink, ...]]:
+        """Each page's view, and the explainers' links in order: the `previous` plan's objects
+        where made from the same page (or equal to them)."""
+        old_views = previous.page_views if previous else {}
+        old_links = {link.slug: link for link in previous.explainers} if previous else {}
+        made_from = {page.slug: page for page in previous.markdown_sources.values()} if previous else {}
+        views: dict[str, PageView] = {}
+        links: list[PageLink] = []
+        for page in self.site.pages:
+            old_view = old_views.get(page.slug)
+            view = old_view if made_from.get(page.slug) is page else None
+            views[page.slug] = view = view or kept(old_view, self.page_view(page))
+            if page.slug != "index":
+                link = old_links.get(page.slug) if view is old_view else None
+                links.append(link or kept(old_links.get(page.slug), self.page_link(view)))
+        return views, kept(previous.explainers if previous else None, tuple(links))
+
+    @staticmethod
+    def page_link(view: PageView) -> PageLink:
+        return PageLink(view.slug, view.title, view.description, view.url, view.draft)
 
     def page_view(self, page: Page) -> PageView:
         return PageView(
@@ -279,9 +305,11 @@ class _Planner:
         args = (views.events, views.tags)
         self.add("timeline/", "timeline.html", self.timeline_variables, *args, title="Timeline", lastmod=lastmod)
         for event in site.events:
-            self.listed.append(
-                Listed(f"timeline/#{event.id}", event.title, event.summary, event.date.latest, "event", event.id)
-            )
+            if self.urls.origin:
+                listed = Listed(
+                    f"timeline/#{event.id}", event.title, event.summary, event.date.latest, "event", event.id
+                )
+                self.listed.append(listed)
             site_path = f"embed/event/{event.id}/"
             event_view = views.event_by_id[event.id]
             self.add(site_path, "embed.html", self.event_card_variables, site_path, event_view, indexed=False)
@@ -389,16 +417,18 @@ def _content_dates(site: Site) -> list[PartialDate]:
     return dates + ([site.config.as_of] if site.config.as_of else [])
 
 
-def machine_readable_files(site: Site, urls: Urls, listed: list[Listed]) -> dict[str, Callable[[], bytes]]:
+def machine_readable_files(
+    site: Site, urls: Urls, listed: list[Listed], lines: data.RecordLines
+) -> dict[str, Callable[[], bytes]]:
     """Data exports always; sitemap, robots.txt and feed when the base URL names a host (they
     need absolute URLs); CNAME for a custom domain."""
     config = site.config
     files: dict[str, Callable[[], bytes]] = {
-        "data/explainer.json": lambda: data.explainer_json(site, urls),
+        "data/explainer.json": lambda: data.explainer_json(site, urls, lines),
         "data/explainer.schema.json": lambda: data.explainer_schema(urls),
     }
     if site.events:
-        files["data/timeline.json"] = lambda: data.timelinejs_json(site, urls)
+        files["data/timeline.json"] = lambda: data.timelinejs_json(site, urls, lines)
     if urls.origin:
         files["sitemap.xml"] = lambda: feeds.sitemap([entry for entry in listed if entry.feed_kind != "event"], urls)
         files["robots.txt"] = lambda: feeds.robots_txt(urls)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from html import escape
 from typing import Any, TypeVar
 
@@ -141,9 +143,11 @@ class Views:
     tags: tuple[TopicView, ...]
     citations: dict[str, tuple[Citation, ...]]
     """Source id -> what cites it (kept out of SourceView, which is embedded everywhere)."""
+    made_from: dict[tuple[str, str], tuple[Any, ...]]
+    """('quote' or 'event', id) -> the record and the views its view embeds (see build_views)."""
 
 
-_NO_VIEWS = Views((), {}, (), {}, (), {}, (), {}, (), {}, (), {})
+_NO_VIEWS = Views((), {}, (), {}, (), {}, (), {}, (), {}, (), {}, {})
 
 
 def date_view(date: PartialDate | None) -> DateView | None:
@@ -153,21 +157,42 @@ def date_view(date: PartialDate | None) -> DateView | None:
 def build_views(site: Site, urls: Urls, previous: Views | None = None) -> Views:
     """Join the model once (linear in its size) into the views every template reads.
 
-    With `previous` (the preview's last build), a view equal to that build's is that build's
-    object, so what the preview computed from it (see preview.digests) stays valid. Views are made
-    from the parts up, so comparing a view made again with the old one is cheap."""
+    With `previous` (the preview's last build, made with the same URLs), a view equal to that
+    build's is that build's object, so the preview can tell by identity which pages show the same
+    views as before (see preview.rebuild). Views are made from the parts up, so comparing a view
+    made again with the old one is cheap; the many quotes' and events' views are not even made
+    again where made from the same record and the same embedded views as before."""
     old = previous or _NO_VIEWS
+    made_from: dict[tuple[str, str], tuple[Any, ...]] = {}
+
+    def reused(
+        kind: str, record_id: str, parts: tuple[Any, ...], old_view: _View | None, make: Callable[[], _View]
+    ) -> _View:
+        made_from[(kind, record_id)] = parts
+        if old_view is not None and old.made_from.get((kind, record_id)) == parts:
+            return old_view
+        return kept(old_view, make())
+
     sources = {s.id: kept(old.source_by_id.get(s.id), _source_view(s, urls)) for s in site.sources}
     old_refs = {actor.ref.id: actor.ref for actor in old.actors}
     refs = {a.id: kept(old_refs.get(a.id), _actor_ref(a, urls)) for a in site.actors}
     topics = _topics(site, {topic.id: topic for topic in old.tags})
-    quotes = {
-        q.id: kept(old.quote_by_id.get(q.id), _quote_view(q, refs[q.speaker], sources[q.source], urls))
-        for q in site.quotes
-    }
-    events = {
-        e.id: kept(old.event_by_id.get(e.id), _event_view(e, refs, sources, quotes, topics, urls)) for e in site.events
-    }
+    quotes = {}
+    for q in site.quotes:
+        speaker, source = refs[q.speaker], sources[q.source]
+        make_quote = partial(_quote_view, q, speaker, source, urls)
+        quotes[q.id] = reused("quote", q.id, (q, speaker, source), old.quote_by_id.get(q.id), make_quote)
+    events = {}
+    for e in site.events:
+        parts = (
+            e,
+            tuple(refs[a] for a in e.actors),
+            tuple(sources[s] for s in e.sources),
+            tuple(quotes[q] for q in e.quotes),
+            tuple(topics[t] for t in e.tags),
+        )
+        make_event = partial(_event_view, e, refs, sources, quotes, topics, urls)
+        events[e.id] = reused("event", e.id, parts, old.event_by_id.get(e.id), make_event)
     actors = {a.id: kept(old.actor_by_id.get(a.id), view) for a, view in _actor_views(site, refs, quotes, events)}
     terms = {t.id: kept(old.term_by_id.get(t.id), _term_view(t, sources, urls)) for t in site.terms}
     tags = tuple(sorted(topics.values(), key=lambda topic: topic.label.casefold()))
@@ -185,6 +210,7 @@ def build_views(site: Site, urls: Urls, previous: Views | None = None) -> Views:
         term_by_id=terms,
         tags=kept(old.tags, tags),
         citations=citations,
+        made_from=made_from,
     )
 
 

@@ -24,7 +24,8 @@ class RenderedMarkdown:
     """A page's Markdown as last rendered, without problems."""
 
     text: str
-    lookups: frozenset[Lookup]
+    lookups: tuple[Lookup, ...]
+    """Each shared with other pages making it (see MarkdownState.answers)."""
     digest: bytes
     """Of the HTML."""
 
@@ -36,8 +37,9 @@ class MarkdownState:
 
     def __init__(self) -> None:
         self.pages: dict[str, RenderedMarkdown] = {}
-        self.answers: dict[Lookup, Any] = {}
-        """What each lookup any entry made was answered, as of the latest build."""
+        self.answers: dict[Lookup, tuple[Lookup, Any]] = {}
+        """Each lookup entries made -> itself (the one entries share: ten thousand pages make the
+        same few thousand) and its answer, as of the latest build."""
         self.recorder: _RecordingResolver | None = None
         self.allow_raw_html = False
 
@@ -48,10 +50,15 @@ class MarkdownState:
         not)."""
         if everything_changed:
             self.pages, self.answers = {}, {}
-        elif replanned:
-            changed = {lookup for lookup, answer in self.answers.items() if _answer(resolver, lookup) != answer}
+        elif replanned and self.recorder is not None:
+            kinds = _kinds_changed(self.recorder.inner, resolver)
+            changed = {
+                lookup
+                for lookup, (_, answer) in self.answers.items()
+                if lookup[1] in kinds and _answer(resolver, lookup) != answer
+            }
             if changed:
-                self.pages = {slug: page for slug, page in self.pages.items() if page.lookups.isdisjoint(changed)}
+                self.pages = {slug: page for slug, page in self.pages.items() if changed.isdisjoint(page.lookups)}
                 for lookup in changed:
                     del self.answers[lookup]
         self.recorder = _RecordingResolver(resolver)
@@ -74,10 +81,13 @@ class MarkdownState:
         if result.problems:
             self.pages.pop(page.slug, None)
         else:
-            self.pages[page.slug] = RenderedMarkdown(text, frozenset(self.recorder.lookups), digest)
+            lookups = []
             for lookup in self.recorder.lookups:
-                if lookup not in self.answers:
-                    self.answers[lookup] = _answer(self.recorder.inner, lookup)
+                known = self.answers.get(lookup)
+                if known is None:
+                    known = self.answers[lookup] = (lookup, _answer(self.recorder.inner, lookup))
+                lookups.append(known[0])
+            self.pages[page.slug] = RenderedMarkdown(text, tuple(lookups), digest)
         return result, digest
 
     def forget_except(self, slugs: Collection[str]) -> None:
@@ -86,11 +96,39 @@ class MarkdownState:
             self.pages = {slug: page for slug, page in self.pages.items() if slug in slugs}
 
 
+def _kinds_changed(before: SiteResolver, now: SiteResolver) -> set[str]:
+    """The kinds of record whose views (or, for pages, whose ids) are not all the same objects
+    or equal (a quick test: lookups of other kinds are answered as before)."""
+    old, new = before.views, now.views
+    by_kind = {
+        "actor": (old.actor_by_id, new.actor_by_id),
+        "event": (old.event_by_id, new.event_by_id),
+        "quote": (old.quote_by_id, new.quote_by_id),
+        "source": (old.source_by_id, new.source_by_id),
+        "term": (old.term_by_id, new.term_by_id),
+        "page": (before.site.page_by_slug.keys(), now.site.page_by_slug.keys()),
+    }
+    return {kind for kind, (then, now_) in by_kind.items() if then != now_}
+
+
 def _answer(resolver: SiteResolver, lookup: Lookup) -> Any:
-    """How the site answers a lookup: for a card, the view it shows (cheaper to compare than its
-    HTML, and the templates that make the HTML are checked separately)."""
-    operation, kind, record_id = lookup
-    return resolver.resolve(kind, record_id) if operation == "resolve" else resolver.embedded(kind, record_id)
+    """What the site's answer to a lookup is made from: the record's view (for a page, whether it
+    exists). The same view gives the same link or card (the templates that make cards are
+    checked separately), and comparing views the plan kept is quicker than making the answers."""
+    _, kind, record_id = lookup
+    views = resolver.views
+    if kind == "page":
+        return record_id in resolver.site.page_by_slug
+    if kind == "actor":
+        actor = views.actor_by_id.get(record_id)
+        return actor.ref if actor else None
+    by_kind: dict[str, dict[str, Any]] = {
+        "event": views.event_by_id,
+        "quote": views.quote_by_id,
+        "source": views.source_by_id,
+        "term": views.term_by_id,
+    }
+    return by_kind[kind].get(record_id) if kind in by_kind else None
 
 
 class _RecordingResolver(Resolver):

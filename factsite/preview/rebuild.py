@@ -20,8 +20,8 @@ from typing import Any
 
 import jinja2
 
-from ..check.incremental import LinkState
-from ..check.links import PageScan, scan_page
+from ..check.incremental import LinkCheck, LinkState
+from ..check.links import scan_page
 from ..content.incremental import ContentState
 from ..content.model import Site
 from ..errors import Problem, SiteError
@@ -81,12 +81,11 @@ class _LastGood:
 
 @dataclass
 class _Build:
-    """One build in progress: its output staged, its pages' inputs, scans and problems."""
+    """One build in progress: its output staged, its pages' inputs, its link check and problems."""
 
     update: FolderUpdate
+    links: LinkCheck
     pages: dict[str, _PageInputs] = field(default_factory=dict)
-    scans: dict[str, PageScan] = field(default_factory=dict)
-    """Pages staged, as the link check reads them."""
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -115,9 +114,11 @@ class Rebuilder:
             site = self.load(changed, problems)
             urls = Urls(options.base_url or site.config.base_url)
             plan, replanned = self.plan(site, urls, assets)
-            build = _Build(self.folder.update(), problems=problems + plan.problems)
+            wanted = [job.output_path for job in plan.jobs] + list(plan.files) + list(assets.files)
+            links = self.good.links.start(wanted, urls, plan.markdown_sources, str(options.output_dir))
+            build = _Build(self.folder.update(), links, problems=problems + plan.problems)
             try:
-                written = self.render_and_write(site, urls, plan, replanned, assets, build)
+                written = self.render_and_write(site, urls, plan, replanned, assets, build, wanted)
             finally:
                 build.update.discard()
         return Rebuild(written, time.perf_counter() - started)
@@ -152,7 +153,7 @@ class Rebuilder:
         return plan_site(site, urls, assets.output_path_of, search=False, previous=good.plan), True
 
     def render_and_write(
-        self, site: Site, urls: Urls, plan: Plan, replanned: bool, assets: Assets, build: _Build
+        self, site: Site, urls: Urls, plan: Plan, replanned: bool, assets: Assets, build: _Build, wanted: list[str]
     ) -> tuple[str, ...]:
         """Render, check and stage what changed; if nothing is wrong, move it into the folder."""
         options = self.options
@@ -163,7 +164,7 @@ class Rebuilder:
             everything = shared != self.good.shared
             assert isinstance(renderer.md.resolver, SiteResolver)
             self.markdown.start(renderer.md.resolver, site.config.allow_raw_html, everything, replanned)
-            for job in plan.jobs:
+            for job in self.jobs_to_check(plan, replanned or everything, build):
                 self.render_page(job, renderer, everything, build)
             for page in site.pages:  # (pages no job shows, such as one whose URL clashes)
                 if self.markdown.unchanged(page) is None:
@@ -175,16 +176,22 @@ class Rebuilder:
         if assets is not self.good.assets:
             for output_path, source in assets.files.items():
                 build.update.put(output_path, source.read_bytes())
-        wanted = [job.output_path for job in plan.jobs] + list(plan.files) + list(assets.files)
-        link_problems, links = self.good.links.check(
-            wanted, build.scans, urls, plan.markdown_sources, str(options.output_dir), build.update.read
-        )
+        link_problems, links = build.links.finish(build.update.read)
         problems = build.problems + link_problems
         if problems:
             raise SiteError(problems)
         changed = build.update.commit(wanted)
         self.good = _LastGood(site, urls, plan, assets, shared, build.pages, links)
         return changed
+
+    def jobs_to_check(self, plan: Plan, all_jobs: bool, build: _Build) -> list[PageJob]:
+        """Every job, or where the last good plan was kept with some pages' text changed, the
+        jobs showing those pages (the others' inputs are the last build's)."""
+        good_plan = self.good.plan
+        if all_jobs or good_plan is None:
+            return plan.jobs
+        build.pages.update(self.good.pages)
+        return [job for job, before in zip(plan.jobs, good_plan.jobs, strict=True) if job is not before]
 
     def render_page(self, job: PageJob, renderer: PageRenderer, everything: bool, build: _Build) -> None:
         """Render a page again if its inputs changed since the last good build, and stage it if
@@ -198,15 +205,22 @@ class Rebuilder:
             else:
                 body, markdown_digest = self.markdown.render(job.markdown)
                 build.problems += markdown_problems(job.markdown, body)
-        inputs = _PageInputs(job.template, job.make.__name__, job.args, markdown_digest)
-        build.pages[job.output_path] = inputs
-        if not everything and self.good.pages.get(job.output_path) == inputs:
+        before = self.good.pages.get(job.output_path)
+        if (
+            not everything
+            and before is not None
+            and (before.args == job.args and before.markdown == markdown_digest)  # the likeliest to differ
+            and (before.template, before.maker) == (job.template, job.make.__name__)
+        ):
+            build.pages[job.output_path] = before
             return
+        build.pages[job.output_path] = _PageInputs(job.template, job.make.__name__, job.args, markdown_digest)
         if job.markdown is not None and body is None:
             body = self.markdown.render(job.markdown)[0]
         data = renderer.page(job, body).encode()
-        if build.update.put(job.output_path, data) and job.output_path.endswith(".html"):
-            build.scans[job.output_path] = scan_page(data)
+        staged = build.update.put(job.output_path, data)
+        if job.output_path.endswith(".html") and (staged or job.output_path not in self.good.links.ids):
+            build.links.page(job.output_path, scan_page(data), build.update.read)
 
     def environment_for(self, urls: Urls, assets: dict[str, str]) -> jinja2.Environment:
         """The environment, made again only if what it was made for changed (it re-reads edited

@@ -9,16 +9,20 @@ latest edit does not build (the last good build is still served).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import signal
 import socket
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from tornado import web
 
 from ..errors import UsageError
 from ..options import BuildOptions
+from ..publish.publish import guard_output
 from .browsers import Browsers, ReloadScript, ReloadSocket
 from .site import Preview
 from .watch import watch_sources
@@ -30,12 +34,31 @@ def serve(options: BuildOptions, host: str, port: int) -> int:
     if host not in ("127.0.0.1", "localhost", "::1"):
         print(f"warning: serving on {host}: other machines can see the preview", file=sys.stderr)
     signal.signal(signal.SIGTERM, _interrupt)  # until the server runs: then it stops the loop
-    with tempfile.TemporaryDirectory(prefix="factsite-preview-") as temp:
-        preview = Preview(options, Path(temp))
+    with preview_folder(options) as folder:
+        preview = Preview(options, folder)
         preview.rebuild()
         asyncio.run(_serve_until_stopped(preview, host, port))
     print("Stopped.", flush=True)
     return 0
+
+
+@contextlib.contextmanager
+def preview_folder(options: BuildOptions) -> Iterator[Path]:
+    """The folder the preview builds into and serves: `preview` in the build cache, kept between
+    sessions (deleting a big site's files took seconds at every Ctrl-C; kept, they are also not
+    written again when unchanged). A second preview of the same site, while the first runs,
+    builds into a temporary folder instead, deleted when it stops."""
+    cache = options.cache_folder()
+    guard_output(cache / "preview", [options.content_dir, options.templates_dir, options.static_dir])
+    cache.mkdir(parents=True, exist_ok=True)
+    with (cache / "preview.lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            with tempfile.TemporaryDirectory(prefix="factsite-preview-") as temp:
+                yield Path(temp)
+            return
+        yield cache / "preview"
 
 
 def _interrupt(signum: int, frame: object) -> None:

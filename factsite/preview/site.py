@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import sys
 from html import escape
 from pathlib import Path
@@ -15,6 +16,7 @@ from ..content.yaml_flat import parse_yaml
 from ..errors import Problem, SiteError
 from ..options import BuildOptions
 from ..plan.urls import Urls
+from ..publish.staging import MARKER
 from .browsers import ReloadScript
 from .rebuild import Rebuilder
 
@@ -27,6 +29,7 @@ class Preview:
         self.base_path = Urls(options.base_url or _configured_base_url(options.content_dir)).base_path
         self.serve_root = preview_root / "site"
         self.site_dir = self.serve_root.joinpath(*self.base_path.strip("/").split("/"))
+        _remove_other_base_paths(self.serve_root, self.site_dir)
         self.sources = [options.content_dir, options.templates_dir, options.static_dir]
         build_options = dataclasses.replace(
             options, output_dir=self.site_dir, base_url=self.base_path, include_drafts=True, hash_assets=False
@@ -111,3 +114,24 @@ def _configured_base_url(content_dir: Path) -> str:
     """site.yaml's base_url, or "/" if it has none yet (its problems are the first build's)."""
     config = Loader(content_dir, include_drafts=True, parse=parse_yaml, workers=1).load_config()
     return config.base_url if config else "/"
+
+
+def _remove_other_base_paths(serve_root: Path, site_dir: Path) -> None:
+    """Leave in the folder served only an earlier session's build for this base path, if any
+    (the folder is the preview's own: in the build cache, or new)."""
+    keep = site_dir if (site_dir / MARKER).is_file() else serve_root
+    if keep == serve_root:
+        for entry in serve_root.iterdir() if serve_root.is_dir() and not (serve_root / MARKER).is_file() else ():
+            _remove(entry)
+    while keep != serve_root:
+        for entry in keep.parent.iterdir():
+            if entry != keep:
+                _remove(entry)
+        keep = keep.parent
+
+
+def _remove(entry: Path) -> None:
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry)
+    else:
+        entry.unlink()

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..errors import UsageError
 from ..publish.staging import MARKER, MARKER_TEXT, inside, remove_file, write_file
 
 
@@ -19,12 +20,19 @@ def digest(data: bytes) -> bytes:
 
 
 class PreviewFolder:
-    """A folder this process owns, and a digest of each file it holds."""
+    """A folder the preview owns, and a digest of each file it holds. It may hold an earlier
+    session's build: its files are then only rewritten where they changed."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.digests: dict[str, bytes] = {}
         """Output path -> digest of the bytes the folder holds."""
+        if (root / MARKER).is_file():
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and path.name != MARKER:
+                    self.digests[path.relative_to(root).as_posix()] = digest(path.read_bytes())
+        elif root.is_dir() and any(root.iterdir()):
+            raise UsageError(f"{root} holds files factsite did not write; move them, or the folder, away")
 
     def update(self) -> FolderUpdate:
         """Start bringing the folder up to date (one build)."""
@@ -68,14 +76,33 @@ class FolderUpdate:
         for output_path in removed:  # first: a file may go where a folder was, or the other way
             remove_file(self.root, output_path)
             del folder.digests[output_path]
+        moved: set[str] = set()
         for output_path, data_digest in sorted(self.staged.items()):
-            destination = inside(self.root, output_path)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(inside(self.staging, output_path), destination)
+            self._move_in(output_path, moved)
             folder.digests[output_path] = data_digest
         (self.root / MARKER).write_text(MARKER_TEXT)
         self.discard()
         return tuple(sorted([*self.staged, *removed]))
+
+    def _move_in(self, output_path: str, moved: set[str]) -> None:
+        """Move a staged file into the folder; where the folder lacks the file's folder, the
+        highest staged folder it lacks instead (one rename for a new page's folder, not a folder
+        made and a file moved: making and removing folders is most of a first build's cost on a
+        busy disk)."""
+        try:
+            os.replace(inside(self.staging, output_path), inside(self.root, output_path))
+            return
+        except FileNotFoundError:  # moved with its folder already, or its folder is new here
+            pass
+        parts = output_path.split("/")
+        for depth in range(1, len(parts)):
+            prefix = "/".join(parts[:depth])
+            if prefix in moved:
+                return
+            if not inside(self.root, prefix).exists():
+                os.replace(inside(self.staging, prefix), inside(self.root, prefix))
+                moved.add(prefix)
+                return
 
     def discard(self) -> None:
         """Drop what was staged (the folder stays as it was)."""
