@@ -5,12 +5,16 @@ from __future__ import annotations
 import http.client
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 from factsite.cli import main
+from factsite.errors import UsageError
+from factsite.options import BuildOptions
+from factsite.preview.rebuild import Rebuilder
 
 from conftest import REPO, Project
 from preview import LiveReloadClient, edit, fetch, free_port, running_preview
@@ -134,6 +138,43 @@ def test_sigterm_stops_the_preview_cleanly(bundled: Project) -> None:
         process.terminate()
         assert process.wait(timeout=10) == 0
         assert "Stopped." in (bundled.root / "serve.log").read_text()
+
+
+def test_the_preview_keeps_its_folder_in_the_build_cache_and_a_second_one_cleans_up(bundled: Project) -> None:
+    """Stopping leaves no temporary folder; the next session starts from the kept folder, and a
+    preview started while another runs builds into a temporary folder it removes when stopped."""
+    kept = bundled.root / ".cache" / "factsite" / "preview" / "site"
+    temp = Path(tempfile.gettempdir())
+    before = {path.name for path in temp.glob("factsite-preview-*")}
+    extra = bundled.write("pages/extra.md", "---\ntitle: For now\n---\nSoon gone.\n")
+    with running_preview(bundled) as (root, first):
+        assert fetch(f"{root}/article-5/")[0] == 200
+        assert (kept / "article-5" / "index.html").is_file()
+        with running_preview(bundled) as (other_root, second):
+            status, html = fetch(f"{other_root}/article-5/")
+            assert status == 200 and "Article 5" in html
+            during = {path.name for path in temp.glob("factsite-preview-*")} - before
+            assert len(during) == 1, "the second preview has a folder of its own"
+            second.terminate()
+            assert second.wait(timeout=10) == 0
+        assert {path.name for path in temp.glob("factsite-preview-*")} == before
+        first.terminate()
+        assert first.wait(timeout=10) == 0
+    extra.unlink()
+    with running_preview(bundled) as (root, _):
+        assert fetch(f"{root}/article-5/")[0] == 200
+        assert fetch(f"{root}/extra/")[0] == 404, "what the last session built and this one does not is gone"
+    assert not list(kept.parent.glob(".factsite-next-*")), "no staged files are left behind"
+
+
+def test_the_preview_never_deletes_files_it_did_not_write(bundled: Project, tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("my notes")
+    options = BuildOptions(bundled.content, bundled.root / "templates", bundled.root / "static", folder)
+    with pytest.raises(UsageError, match="holds files factsite did not write"):
+        Rebuilder(options)
+    assert (folder / "notes.txt").read_text() == "my notes"
 
 
 def test_the_preview_benchmark_measures_the_real_preview() -> None:

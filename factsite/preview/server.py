@@ -23,6 +23,7 @@ from tornado import web
 from ..errors import UsageError
 from ..options import BuildOptions
 from ..publish.publish import guard_output
+from ..publish.staging import MARKER, MARKER_TEXT
 from .browsers import Browsers, ReloadScript, ReloadSocket
 from .site import Preview
 from .watch import watch_sources
@@ -49,8 +50,10 @@ def preview_folder(options: BuildOptions) -> Iterator[Path]:
     written again when unchanged). A second preview of the same site, while the first runs,
     builds into a temporary folder instead, deleted when it stops."""
     cache = options.cache_folder()
-    guard_output(cache / "preview", [options.content_dir, options.templates_dir, options.static_dir])
-    cache.mkdir(parents=True, exist_ok=True)
+    folder = cache / "preview"
+    guard_output(folder, [options.content_dir, options.templates_dir, options.static_dir])
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MARKER).write_text(MARKER_TEXT)
     with (cache / "preview.lock").open("w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -58,7 +61,7 @@ def preview_folder(options: BuildOptions) -> Iterator[Path]:
             with tempfile.TemporaryDirectory(prefix="factsite-preview-") as temp:
                 yield Path(temp)
             return
-        yield cache / "preview"
+        yield folder
 
 
 def _interrupt(signum: int, frame: object) -> None:
