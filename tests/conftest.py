@@ -6,12 +6,16 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from factsite.cli import main
+
+from browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))  # the benchmark corpus generator doubles as a test fixture
@@ -93,6 +97,18 @@ def bundled(tmp_path: Path) -> Project:
     shutil.rmtree(proj.content)
     shutil.copytree(REPO / "content", proj.content)
     return proj
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, through Playwright (skips, or fails in CI, when it is absent)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
-from typing import Any
+from pathlib import Path
 
 from tornado import web, websocket
 
@@ -59,14 +59,17 @@ class ReloadSocket(websocket.WebSocketHandler):
         self.browsers.sockets.discard(self)
 
 
-class ReloadScript(web.RequestHandler):
-    """The script each previewed page loads (see reload.js)."""
+class PreviewAssets(web.RequestHandler):
+    """The files the preview adds to the site's pages: reload.js in every page, and errors.css
+    with the problems shown over a page. Files, not inline code or style attributes, so the pages'
+    Content-Security-Policy holds in the preview too."""
 
-    PATH = "/_factsite/reload.js"
-    TAG = f'<script src="{PATH}" defer></script>'.encode()
-    SOURCE = resources.files(__package__).joinpath("reload.js").read_bytes()
+    ROUTE = r"/_factsite/(reload\.js|errors\.css)"
+    RELOAD_TAG = b'<script src="/_factsite/reload.js" defer></script>'
+    ERRORS_TAG = b'<link rel="stylesheet" href="/_factsite/errors.css">'
+    TYPES = {".js": "text/javascript; charset=UTF-8", ".css": "text/css; charset=UTF-8"}
 
-    def get(self, *args: Any) -> None:
-        self.set_header("Content-Type", "text/javascript; charset=UTF-8")
+    def get(self, name: str) -> None:
+        self.set_header("Content-Type", self.TYPES[Path(name).suffix])
         self.set_header("Cache-Control", "no-cache")
-        self.finish(self.SOURCE)
+        self.finish(resources.files(__package__).joinpath(name).read_bytes())

@@ -24,7 +24,7 @@ from ..errors import UsageError
 from ..options import BuildOptions
 from ..publish.publish import guard_output
 from ..publish.staging import MARKER, MARKER_TEXT
-from .browsers import Browsers, ReloadScript, ReloadSocket
+from .browsers import Browsers, PreviewAssets, ReloadSocket
 from .site import Preview
 from .watch import watch_sources
 
@@ -73,7 +73,7 @@ async def _serve_until_stopped(preview: Preview, host: str, port: int) -> None:
     app = web.Application(
         [
             (r"/livereload", ReloadSocket, {"browsers": browsers}),
-            (ReloadScript.PATH, ReloadScript),
+            (PreviewAssets.ROUTE, PreviewAssets),
             (r"/(.*)", preview.file_handler(), {"path": str(preview.serve_root), "default_filename": "index.html"}),
         ]
     )

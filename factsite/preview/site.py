@@ -17,7 +17,7 @@ from ..errors import Problem, SiteError
 from ..options import BuildOptions
 from ..plan.urls import Urls
 from ..publish.staging import MARKER
-from .browsers import ReloadScript
+from .browsers import PreviewAssets
 from .rebuild import Rebuilder
 
 
@@ -58,7 +58,7 @@ class Preview:
 
     def html_as_served(self, html: bytes) -> bytes:
         """A page with the reload script, and the problems over it while there are any."""
-        html = html.replace(b"</head>", ReloadScript.TAG + b"</head>", 1)
+        html = html.replace(b"</head>", PreviewAssets.RELOAD_TAG + b"</head>", 1)
         return html.replace(b"</body>", self.overlay + b"</body>", 1) if self.overlay else html
 
     def file_handler(self) -> type[web.StaticFileHandler]:
@@ -99,15 +99,16 @@ class Preview:
 
 
 def error_overlay(problems: list[Problem]) -> bytes:
-    """HTML shown over every preview page while the latest edit does not build."""
+    """HTML shown over every preview page while the latest edit does not build (errors.css
+    places it)."""
     lines = "\n".join(escape(str(problem)) for problem in problems)
     return (
-        '<div id="factsite-errors" role="alert" style="position:fixed;left:0;right:0;bottom:0;'
-        "max-height:60vh;overflow:auto;z-index:2147483647;margin:0;padding:1rem 1.25rem;"
-        "background:#7f1d1d;color:#fff;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap;"
-        'box-shadow:0 -4px 16px rgba(0,0,0,.4)"><strong>The latest edit does not build; '
-        f"showing the last good version.</strong>\n{lines}</div>"
-    ).encode()
+        PreviewAssets.ERRORS_TAG
+        + (
+            '<div id="factsite-errors" role="alert"><strong>The latest edit does not build; '
+            f"showing the last good version.</strong>\n{lines}</div>"
+        ).encode()
+    )
 
 
 def _configured_base_url(content_dir: Path) -> str:

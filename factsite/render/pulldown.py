@@ -226,7 +226,7 @@ def _image_texts_on_one_line(text: str) -> bool:
 
 
 def _table_lines(html: str) -> str:
-    """Tables laid out on lines as markdown-it does, and its style for alignment."""
+    """Tables laid out on lines as markdown-it does, and alignment as our class for it."""
     pieces = []
     position = 0
     while (start := html.find("<table>", position)) >= 0:
@@ -240,7 +240,7 @@ def _table_lines(html: str) -> str:
             .replace("></thead>", ">\n</thead>")
             .replace("></tbody>", ">\n</tbody>")
             .replace("></table>", ">\n</table>")
-            .replace('style="text-align: ', 'style="text-align:')
+            .replace('style="text-align: ', 'class="align-')  # as python_markdown writes it
             .replace("<tbody>\n</tbody>\n", "")
         )
         # markdown-it starts a table on a line of its own, in a list item too.

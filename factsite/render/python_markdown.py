@@ -46,8 +46,17 @@ def make_markdown(allow_raw_html: bool) -> MarkdownIt:
     md.use(anchors_plugin, min_level=2, max_level=3, permalink=False)
     md.block.ruler.before("paragraph", "record_embed", _embed_block, {"alt": ["paragraph"]})
     md.core.ruler.push("record_references", _resolve_references)
+    md.core.ruler.push("table_alignment_classes", _alignment_as_classes)
     md.add_render_rule("record_embed", _render_embed)
     return md
+
+
+def _alignment_as_classes(state: StateCore) -> None:
+    """A table column's alignment as `class="align-right"` rather than a `style` attribute, which
+    the pages' Content-Security-Policy (`style-src 'self'`) would refuse to apply."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and (style := token.attrs.pop("style", None)):
+            token.attrSet("class", "align-" + str(style).removeprefix("text-align:"))
 
 
 def _embed_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
