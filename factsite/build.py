@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .check.links import LinkChecker
 from .content.load import load_site
 from .content.model import Site
+from .content.provenance import QuoteCount, count_verified
 from .errors import Problem, SiteError
 from .options import BuildOptions
 from .parallel.helper import Helper, helper_for
@@ -32,6 +33,7 @@ class BuildReport:
     pages: int
     files: int
     seconds: float
+    quotes: QuoteCount
 
 
 def build_site(
@@ -57,7 +59,8 @@ def build_site(
             _publish(rendering, options, site.config.language)
         else:
             rendering.into(None)
-    return BuildReport(len(plan.jobs), len(plan.files) + len(assets.files), time.perf_counter() - started)
+    files = len(plan.files) + len(assets.files)
+    return BuildReport(len(plan.jobs), files, time.perf_counter() - started, count_verified(site))
 
 
 def _given_or_started(

@@ -106,6 +106,15 @@ def make_parser() -> argparse.ArgumentParser:
     )
     _add_paths(check)
     _add_format(check)
+    check.add_argument(
+        "--external",
+        action="store_true",
+        help="also request every link to another site (sources, archive copies, links in pages) and report "
+        "dead ones; answers found fine are remembered for a day in .cache/",
+    )
+    check.add_argument(
+        "--timeout", type=float, default=10.0, metavar="SECONDS", help="with --external: how long to wait for a site"
+    )
     serve = commands.add_parser(
         "serve",
         help="live-reload preview on 127.0.0.1",
@@ -233,8 +242,10 @@ def _build(args: argparse.Namespace, options: BuildOptions) -> int:
         where = error.filename or options.output_dir
         print(f"error: cannot write the site: {error.strerror or error} ({where})", file=sys.stderr)
         return EXIT_CONTENT
+    external = getattr(args, "external", False)
     if args.format == "json":
-        print(json_report([], []))
+        if not external:  # (its report is the one list printed)
+            print(json_report([], []))
     elif args.quiet:
         pass
     elif write:
@@ -243,7 +254,27 @@ def _build(args: argparse.Namespace, options: BuildOptions) -> int:
         )
     else:
         print(f"OK: {report.pages} pages checked in {report.seconds:.2f} s; nothing written.")
+    if args.format != "json" and not args.quiet and report.quotes.total:
+        print(report.quotes.summary())
+    if external:
+        return _check_external(args, options)
     return EXIT_OK
+
+
+def _check_external(args: argparse.Namespace, options: BuildOptions) -> int:
+    """`check --external`, once the site itself checks: every link to another site requested."""
+    from .check.external import check_external, external_links
+    from .content.load import load_site
+
+    site = load_site(options.content_dir, options.include_drafts)
+    report = check_external(external_links(site), options.cache_folder() / "external-links.json", args.timeout)
+    if report.problems:
+        _report_problems(SiteError(report.problems), args.format, "nothing was written")
+    elif args.format == "json":
+        print(json_report([], []))
+    if args.format != "json":
+        print(report.summary(), file=sys.stderr if report.problems else sys.stdout)
+    return EXIT_CONTENT if report.problems else EXIT_OK
 
 
 def _report_problems(error: SiteError, output_format: str, kept: str) -> None:

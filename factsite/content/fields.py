@@ -99,6 +99,20 @@ def parse_url(value: Any) -> str:
     return url
 
 
+def parse_archive_path(value: Any) -> str:
+    """A file in the content folder, as a relative path with forward slashes, outside pages/
+    (whose files would be published)."""
+    path = parse_text(value)
+    parts = path.split("/")
+    if path.startswith("/") or "\\" in path or ".." in parts or "" in parts or "." in parts:
+        raise FieldError(f"{path!r} is not a path inside the content folder; write it as archives/name.md")
+    if not path.endswith(ARCHIVE_SUFFIXES):
+        raise FieldError(f"{path!r} is not a text, Markdown or HTML file ({', '.join(ARCHIVE_SUFFIXES)})")
+    if parts[0] == "pages":
+        raise FieldError(f"{path!r} is in pages/, whose files are published; keep archives in archives/")
+    return path
+
+
 def parse_base_url(value: Any) -> str:
     url = parse_text(value)
     if not re.fullmatch(r"(https?://[^/\s<>\"?#]+)?/?([^\s<>\"?#]*)", url):
@@ -166,6 +180,10 @@ ID = FieldType(parse_id, _ID_SCHEMA)
 BOOL = FieldType(parse_bool, {"type": "boolean"})
 INT = FieldType(parse_int, {"type": "integer"})
 URL = FieldType(parse_url, {"type": "string", "pattern": "^https?://"})
+ARCHIVE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+ARCHIVE_PATH = FieldType(
+    parse_archive_path, {"type": "string", "pattern": r"^(?!/)(?!pages/)(?!.*(^|/)\.\.?(/|$))[^\\]+\.(txt|md|html?)$"}
+)
 BASE_URL = FieldType(parse_base_url, {"type": "string"})
 DOMAIN = FieldType(parse_domain, {"type": "string"})
 LANGUAGE = FieldType(parse_language, {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"})

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, Problems
+from .fields import ARCHIVE_SUFFIXES
 from .load import Loader
 from .model import Page, Site, SiteConfig
 from .pages import ParseYaml, read_page
@@ -73,6 +74,8 @@ class ContentState:
                     loader.load_records(name), loader.problems.items, loader.failed_ids, loader.unloaded
                 )
         pages = content / "pages"
+        if touched is not None and any(_may_be_archive(path, pages) for path in touched):
+            edited = None  # quotes are checked against archives again (when the site is finished)
         touched_pages = None if touched is None else {str(path) for path in touched if pages in path.parents}
         if touched_pages is None or self.listing is None:
             self._list_and_read_pages(None)
@@ -153,6 +156,11 @@ def _with_new_text(site: Site, edited: dict[int, tuple[Page, _Read]] | None) -> 
     pages = tuple(new_pages.get(id(page), page) for page in site.pages)
     by_slug = {slug: new_pages.get(id(page), page) for slug, page in site.page_by_slug.items()}
     return dataclasses.replace(site, pages=pages, page_by_slug=by_slug)
+
+
+def _may_be_archive(path: Path, pages: Path) -> bool:
+    """Whether a changed file may be a source's archive (those are read when a site is finished)."""
+    return path.suffix in ARCHIVE_SUFFIXES and pages not in path.parents
 
 
 def _resolved(path: Path) -> Path:

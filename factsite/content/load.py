@@ -14,6 +14,7 @@ from .fields import Field, Report, read_fields
 from .files import BIG_RECORD_FILE, file_size, is_within, list_files, read_text
 from .model import Figure, Origin, Page, Site, SiteConfig
 from .pages import ParseYaml, read_page, stem
+from .provenance import verify_quotes
 from .references import check_references
 from .schema import FIGURE_FIELDS, RECORD_FILES, SITE_FIELDS
 from .yaml_flat import Mapping, parse_yaml
@@ -60,6 +61,8 @@ class Loader:
         site = _assemble(config, records)
         problems, unchecked = check_references(site, self.failed_ids, set(self.unloaded))
         self.problems.extend(problems)
+        if "source" not in self.unloaded:
+            self.problems.extend(verify_quotes(site, self.content_dir))
         if self.problems or config is None:
             partial = PartialContent(self.declared_ids(site), site.pages, self.unloaded, unchecked)
             raise SiteError(self.problems.items, partial)

@@ -135,6 +135,13 @@ class Source:
     """Only where the URL is confirmed; never invented."""
     note: str = ""
     """Caveats about the source (syndicated copy, unconfirmed date...)."""
+    archive: str | None = None
+    """A copy of what it says, kept in the content folder (a path under it): quotes from this
+    source are checked against it word for word. Read by the build, never published."""
+    archived: PartialDate | None = None
+    """When that copy was taken."""
+    archive_url: str | None = None
+    """A public web archive's copy (the Wayback Machine, archive.today), shown to readers."""
 
 
 @_pickled_as_a_call

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .fields import (
+    ARCHIVE_PATH,
     BASE_URL,
     BOOL,
     DATE,
@@ -59,6 +60,11 @@ SOURCE_FIELDS = {
     "date": Field(DATE, False, "Publication date, when known."),
     "url": Field(URL, False, "Only where the address is confirmed; never invent one."),
     "note": Field(TEXT, False, "Caveats about the source."),
+    "archive": Field(
+        ARCHIVE_PATH, False, "A copy of its text in the content folder (.txt, .md, .html): quotes are checked in it."
+    ),
+    "archived": Field(DATE, False, "The date that copy was taken."),
+    "archive_url": Field(URL, False, "A public web archive's copy (e.g. web.archive.org), shown beside the link."),
 }
 ACTOR_FIELDS = {
     "id": Field(ID, True, "Stable id; the page is /actors/<id>/."),

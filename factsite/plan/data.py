@@ -80,7 +80,10 @@ def explainer_json(site: Site, urls: Urls, lines: RecordLines | None = None) -> 
             "publisher": config.publisher,
         },
         "actors": [lines.line("actor", a.id, a, partial(_actor, a, urls)) for a in site.actors],
-        "quotes": [lines.line("quote", q.id, q, partial(_quote, q, urls)) for q in site.quotes],
+        "quotes": [
+            lines.line("quote", q.id, (q, site.source_by_id[q.source]), partial(_quote, q, site, urls))
+            for q in site.quotes
+        ],
         "events": [lines.line("event", e.id, e, partial(_event, e, urls)) for e in site.events],
         "sources": [lines.line("source", s.id, s, partial(_source, s)) for s in site.sources],
         "terms": [lines.line("term", t.id, t, partial(_term, t, urls)) for t in site.terms],
@@ -101,7 +104,8 @@ def _actor(actor: Actor, urls: Urls) -> dict[str, Any]:
     }
 
 
-def _quote(quote: Quote, urls: Urls) -> dict[str, Any]:
+def _quote(quote: Quote, site: Site, urls: Urls) -> dict[str, Any]:
+    source = site.source_by_id[quote.source]
     return {
         "id": quote.id,
         "speaker": quote.speaker,
@@ -112,6 +116,7 @@ def _quote(quote: Quote, urls: Urls) -> dict[str, Any]:
         "sic": quote.sic or None,
         "note": quote.note,
         "source": quote.source,
+        "verified_against_archive": _date(source.archived) if source.archive else None,
         "url": urls.absolute(f"quotes/#{quote.id}"),
     }
 
@@ -139,6 +144,8 @@ def _source(source: Source) -> dict[str, Any]:
         "date": _date(source.date),
         "url": source.url,
         "note": source.note,
+        "archived": _date(source.archived),
+        "archive_url": source.archive_url,
     }
 
 
@@ -155,6 +162,7 @@ def _term(term: Term, urls: Urls) -> dict[str, Any]:
 _ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
 _DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
 _OPTIONAL_DATE = {"oneOf": [_DATE, {"type": "null"}]}
+_OPTIONAL_URL = {"oneOf": [{"type": "string", "pattern": "^https?://"}, {"type": "null"}]}
 _TEXT = {"type": "string"}
 _IDS = {"type": "array", "items": _ID, "uniqueItems": True}
 
@@ -203,6 +211,10 @@ _QUOTE_SCHEMA = _record(
         "sic": {"type": ["string", "null"]},
         "note": _TEXT,
         "source": _ID,
+        "verified_against_archive": {
+            **_OPTIONAL_DATE,
+            "description": "When the copy of the source this quote was found in, word for word, was taken",
+        },
         "url": _TEXT,
     },
     ["id", "speaker", "text", "source", "url"],
@@ -228,8 +240,10 @@ _SOURCE_SCHEMA = _record(
         "title": _TEXT,
         "publisher": _TEXT,
         "date": _OPTIONAL_DATE,
-        "url": {"oneOf": [{"type": "string", "pattern": "^https?://"}, {"type": "null"}]},
+        "url": _OPTIONAL_URL,
         "note": _TEXT,
+        "archived": _OPTIONAL_DATE,
+        "archive_url": _OPTIONAL_URL,
     },
     ["id", "title", "publisher"],
 )

@@ -53,6 +53,12 @@ class SourceView:
     note: str
     url: str
     """This source's entry on the sources page."""
+    verified: bool
+    """Whether its quotes were checked against a copy kept with the content (`archive`)."""
+    archived: DateView | None
+    """When that copy, or the web archive's, was taken."""
+    archive_url: str | None
+    """A public web archive's copy."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +297,9 @@ def _source_view(source: Source, urls: Urls) -> SourceView:
         external_url=source.url,
         note=source.note,
         url=urls.url(f"sources/#{source.id}"),
+        verified=source.archive is not None,
+        archived=date_view(source.archived),
+        archive_url=source.archive_url,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +49,18 @@ def make_markdown(allow_raw_html: bool) -> MarkdownIt:
     md.core.ruler.push("table_alignment_classes", _alignment_as_classes)
     md.add_render_rule("record_embed", _render_embed)
     return md
+
+
+def links_to_other_sites(text: str) -> Iterator[tuple[str, int]]:
+    """(URL, line in the text) of each http(s) link and image, as CommonMark reads them (for
+    `check --external`)."""
+    lines = text.split("\n")
+    for block in MarkdownIt("commonmark").enable(["table", "strikethrough"]).parse(text):
+        first, last = block.map or (0, len(lines))
+        for token in block.children or ():
+            url = str(token.attrs.get("href") or token.attrs.get("src") or "")
+            if url.startswith(("http://", "https://")):
+                yield url, next((n for n in range(first, last) if url in lines[n]), first) + 1
 
 
 def _alignment_as_classes(state: StateCore) -> None:
