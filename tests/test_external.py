@@ -27,7 +27,6 @@ class Seen:
     """What the server was asked: paths in order, when, with which User-Agent."""
 
     requests: list[tuple[str, float, str]] = field(default_factory=list)
-    busy_answered: int = 0
     in_flight: int = 0
     most_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -43,28 +42,27 @@ def make_handler(seen: Seen, port: list[int]) -> type[http.server.BaseHTTPReques
                 seen.requests.append((self.path, time.monotonic(), self.headers.get("User-Agent", "")))
                 seen.in_flight += 1
                 seen.most_in_flight = max(seen.most_in_flight, seen.in_flight)
-            try:
-                self.answer()
-            finally:
-                with seen.lock:
-                    seen.in_flight -= 1
+            status, headers = self.answer()
+            with seen.lock:  # (before the reply: the client may ask again as soon as it has it)
+                seen.in_flight -= 1
+            self.reply(status, headers)
 
-        def answer(self) -> None:
+        def answer(self) -> tuple[int, dict[str, str]]:
             if self.path == "/moved-away":
-                return self.reply(301, {"Location": f"http://localhost:{port[0]}/ok"})
+                return 301, {"Location": f"http://localhost:{port[0]}/ok"}
             if self.path == "/moved-here":
-                return self.reply(301, {"Location": "/ok"})
+                return 301, {"Location": "/ok"}
             if self.path == "/busy" and seen.count("/busy") == 1:
-                return self.reply(429, {"Retry-After": "1"})
+                return 429, {"Retry-After": "1"}
             if self.path == "/slow":
                 time.sleep(1.5)
             if self.path.startswith("/wait/"):
                 time.sleep(0.3)
-            self.reply(404 if self.path == "/gone" else 200)
+            return (404 if self.path == "/gone" else 200), {}
 
-        def reply(self, status: int, headers: dict[str, str] | None = None) -> None:
+        def reply(self, status: int, headers: dict[str, str]) -> None:
             self.send_response(status)
-            for name, value in (headers or {}).items():
+            for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", "2")
             self.end_headers()
