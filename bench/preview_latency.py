@@ -44,7 +44,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests"), str(REPO / "bench")]
 
-from run import hugo_binary, setup_hugo  # noqa: E402
+from run import hugo_binary, process_tree, setup_hugo  # noqa: E402
 
 from corpus import make_corpus  # noqa: E402
 from preview import LiveReloadClient, free_port  # noqa: E402
@@ -94,16 +94,7 @@ class Server:
         raise RuntimeError(f"no line matching {pattern!r} from {self.command[0]}:\n{log}")
 
     def pids(self) -> list[int]:
-        found, stack = [], [self.process.pid]
-        while stack:
-            pid = stack.pop()
-            try:
-                for task in os.listdir(f"/proc/{pid}/task"):
-                    stack.extend(int(child) for child in Path(f"/proc/{pid}/task/{task}/children").read_text().split())
-            except OSError:
-                continue
-            found.append(pid)
-        return found
+        return process_tree(self.process.pid)
 
     def cpu_seconds(self) -> float:
         ticks = 0

@@ -70,7 +70,7 @@ def run_measured(command: list[str], cwd: Path) -> Measurement:
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = peak_pss = polls = rss_at_pss = 0
     while process.poll() is None:
-        pids = _tree(process.pid)
+        pids = process_tree(process.pid)
         rss = sum(_memory_kb(f"/proc/{pid}/status", "VmRSS:") for pid in pids)
         peak = max(peak, rss)
         if polls % PSS_EVERY == 0 or rss > rss_at_pss * 1.05:  # and whenever memory has grown
@@ -87,7 +87,7 @@ def run_measured(command: list[str], cwd: Path) -> Measurement:
     return Measurement(elapsed, peak / 1024, peak_pss / 1024)
 
 
-def _tree(root_pid: int) -> list[int]:
+def process_tree(root_pid: int) -> list[int]:
     """root_pid and its descendants, found through /proc/PID/task/*/children (cheap: listing all
     of /proc every poll took a third of a core away from the tool measured)."""
     found, stack = [], [root_pid]

@@ -15,7 +15,7 @@ import pytest
 
 from factsite.cli import main
 
-from browser import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve_folder
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))  # the benchmark corpus generator doubles as a test fixture
@@ -97,6 +97,24 @@ def bundled(tmp_path: Path) -> Project:
     shutil.rmtree(proj.content)
     shutil.copytree(REPO / "content", proj.content)
     return proj
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled explainer, built once for the tests that only read it."""
+    from factsite.build import build_site
+    from factsite.options import BuildOptions
+
+    out = tmp_path_factory.mktemp("bundled") / "_site"
+    build_site(BuildOptions(REPO / "content", REPO / "templates", REPO / "static", out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    """`site` served on a free loopback port."""
+    with serve_folder(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

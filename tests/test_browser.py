@@ -35,19 +35,6 @@ PAGE_KINDS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("browser") / "_site"
-    build_site(BuildOptions(REPO / "content", REPO / "templates", REPO / "static", out))
-    return out
-
-
-@pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
-    with serve_folder(site) as url:
-        yield url
-
-
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context()

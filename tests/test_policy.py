@@ -3,18 +3,14 @@ site's own scripts, styles, images and fonts, and nothing the site does trips it
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from factsite.build import build_site
-from factsite.options import BuildOptions
-
 from browser import serve_folder
-from conftest import REPO, Project
+from conftest import Project
 from preview import edit, running_preview
 
 POLICY = {
@@ -82,19 +78,6 @@ def read_head(page: Path) -> _HeadReader:
 
 def directives(policy: str) -> dict[str, str]:
     return dict(part.strip().split(" ", 1) for part in policy.split(";"))
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("policy") / "_site"
-    build_site(BuildOptions(REPO / "content", REPO / "templates", REPO / "static", out))
-    return out
-
-
-@pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
-    with serve_folder(site) as url:
-        yield url
 
 
 def test_every_published_page_carries_the_policy_before_anything_it_governs(site: Path) -> None:
