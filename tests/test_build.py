@@ -130,7 +130,7 @@ def test_every_internal_url_honours_the_base_path(bundled: Project, capsys) -> N
 def test_css_and_js_get_content_hashed_names(bundled: Project, capsys) -> None:
     assert bundled.run("build", capsys=capsys).code == 0
     names = sorted(p.name for p in (bundled.out / "static").iterdir() if p.suffix in (".css", ".js"))
-    assert names and all(re.fullmatch(r"\w+\.[0-9a-f]{10}\.(css|js)", name) for name in names), names
+    assert names and all(re.fullmatch(r"[\w-]+\.[0-9a-f]{10}\.(css|js)", name) for name in names), names
 
 
 def test_the_output_folder_is_marked_and_leftovers_are_cleaned(bundled: Project, capsys) -> None:

@@ -29,6 +29,7 @@ BASE = "https://example.github.io/explainer/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 SCHEMA_TYPES = {"WebSite", "Article", "Person", "Organization", "Country", "Place", "Quotation", "Event"}
+SCHEMA_TYPES |= {"CollectionPage", "ItemList", "ListItem"}
 
 
 @pytest.fixture(scope="module")
@@ -177,11 +178,28 @@ def jsonld_of(page: Path) -> list[dict[str, Any]]:
         ("actors/ukraine/index.html", "Country"),
         ("embed/quote/biden-not-in-the-cards/index.html", "Quotation"),
         ("embed/event/biden-putin-call/index.html", "Event"),
+        ("actors/index.html", "CollectionPage"),
+        ("glossary/index.html", "CollectionPage"),
+        ("sources/index.html", "CollectionPage"),
     ],
 )
 def test_each_page_kind_carries_json_ld_of_a_real_type(published: Path, path: str, expected_type: str) -> None:
     (data,) = jsonld_of(published / path)
     assert data["@context"] == "https://schema.org" and data["@type"] == expected_type
+
+
+def test_list_pages_describe_their_list_item_by_item(published: Path) -> None:
+    (data,) = jsonld_of(published / "actors" / "index.html")
+    items = data["mainEntity"]["itemListElement"]
+    assert data["mainEntity"]["@type"] == "ItemList" and data["mainEntity"]["numberOfItems"] == len(items) > 10
+    daalder = next(item for item in items if item["name"] == "Ivo Daalder")
+    assert daalder["url"] == f"{BASE}actors/ivo-daalder/" and items[0]["position"] == 1
+
+
+def test_without_a_host_pages_carry_no_relative_canonical_or_og_url(project: Project, capsys) -> None:
+    assert project.run("build", capsys=capsys).code == 0
+    html = project.page("index.html")
+    assert 'rel="canonical"' not in html and 'property="og:url"' not in html
 
 
 def test_every_page_has_parseable_json_ld_canonical_and_social_tags(published: Path) -> None:

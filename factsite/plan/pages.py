@@ -128,7 +128,7 @@ class _Planner:
             "description": description or self.config.description,
             "current": site_path,
             "section": _section_of(site_path, self.site_view.nav),
-            "canonical": self.urls.absolute(site_path),
+            "canonical": self.urls.absolute(site_path) if self.urls.origin else None,  # (never a relative one)
             "og_type": og_type,
             "jsonld": jsonld,
             "indexed": indexed,
@@ -250,7 +250,11 @@ class _Planner:
         )
 
     def listing_variables(self, site_path: str, title: str, listed: dict[str, Any]) -> dict[str, Any]:
-        return self.variables(site_path, title, **listed)
+        items = [(actor.ref.name, actor.ref.url) for actor in listed.get("actors", ())]
+        items += [(term.term, term.url) for term in listed.get("terms", ())]
+        items += [(source.title, source.url) for source in listed.get("sources", ())]
+        jsonld = structured.collection(title, site_path, items, self.urls)
+        return self.variables(site_path, title, jsonld=jsonld, **listed)
 
     def card_variables(
         self, site_path: str, title: str, about: str, jsonld: dict[str, Any], url: str, **record: Any

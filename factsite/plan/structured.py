@@ -26,6 +26,25 @@ def website(title: str, description: str, language: str, publisher: str, urls: U
     return data
 
 
+def collection(title: str, site_path: str, items: list[tuple[str, str]], urls: Urls) -> dict[str, Any]:
+    """A page listing records: a CollectionPage whose main entity is the list, item by item
+    (`items`: each one's name and URL on the site)."""
+    return {
+        "@context": CONTEXT,
+        "@type": "CollectionPage",
+        "name": title,
+        "url": urls.absolute(site_path),
+        "mainEntity": {
+            "@type": "ItemList",
+            "numberOfItems": len(items),
+            "itemListElement": [
+                {"@type": "ListItem", "position": position, "name": name, "url": urls.origin + url}
+                for position, (name, url) in enumerate(items, start=1)
+            ],
+        },
+    }
+
+
 def article(
     title: str,
     description: str,

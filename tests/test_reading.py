@@ -1,0 +1,90 @@
+"""What readers see as pages load and as they use the timeline, in Debian's Chromium: nothing
+shifts while scripts load, and the timeline filter never leaves a reader stranded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# Adds up every layout shift not caused by the reader's own input, from the first paint on.
+MEASURE_LAYOUT_SHIFT = """
+window.layoutShift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.layoutShift += entry.value;
+}).observe({ type: "layout-shift", buffered: true });
+"""
+READER_PAGES = ["", "timeline/", "quotes/", "actors/steven-pifer/", "article-5/", "glossary/"]
+
+
+@pytest.fixture
+def tab(browser: Any) -> Any:
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_nothing_shifts_as_the_page_and_its_scripts_load(browser: Any, base_url: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    context.add_init_script(MEASURE_LAYOUT_SHIFT)
+    page = context.new_page()
+    shifts = {}
+    for path in READER_PAGES:
+        page.goto(f"{base_url}/{path}")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(200)
+        shifts[path] = page.evaluate("window.layoutShift")
+    context.close()
+    assert shifts == dict.fromkeys(READER_PAGES, 0)
+
+
+def test_without_javascript_the_controls_that_need_it_are_left_out(browser: Any, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base_url}/timeline/")
+    assert page.locator("#site-search").is_hidden() and page.locator("#timeline-filter").is_hidden()
+    assert page.locator(".timeline > li:visible").count() == page.locator(".timeline > li").count()
+    context.close()
+
+
+def shown_events(tab: Any) -> list[str]:
+    return tab.eval_on_selector_all(".timeline > li:not([hidden])", "items => items.map(i => i.id)")
+
+
+def test_a_filter_that_matches_nothing_offers_a_way_back(tab: Any, base_url: str) -> None:
+    tab.goto(f"{base_url}/timeline/")
+    everything = shown_events(tab)
+    assert tab.text_content("#filter-status") == f"Showing all {len(everything)} events."
+    assert tab.locator("#filter-clear").is_hidden()
+    tab.select_option("#filter-actor", "joe-biden")
+    tab.select_option("#filter-topic", "crimea")
+    assert shown_events(tab) == []
+    assert tab.text_content("#filter-status") == "No events match both filters."
+    tab.click("#filter-clear")
+    assert shown_events(tab) == everything
+    assert tab.url.endswith("/timeline/") and tab.locator("#filter-clear").is_hidden()
+    assert tab.evaluate("document.activeElement.id") == "filter-actor"
+
+
+def test_an_unknown_value_in_the_url_is_named(tab: Any, base_url: str) -> None:
+    tab.goto(f"{base_url}/timeline/?actor=nobody-we-know&topic=crimea")
+    status = tab.text_content("#filter-status")
+    assert "This timeline has no actor “nobody-we-know”" in status
+    assert "Showing 4 of" in status and tab.input_value("#filter-topic") == "crimea"
+
+
+def test_a_link_to_an_event_the_filter_hides_clears_the_filter_and_lands_on_it(tab: Any, base_url: str) -> None:
+    tab.goto(f"{base_url}/timeline/?actor=joe-biden#crimea-referendum")
+    event = tab.locator("#crimea-referendum")
+    assert event.is_visible() and tab.input_value("#filter-actor") == ""
+    box = event.bounding_box()
+    assert box is not None and 0 <= box["y"] < 740
+    tab.select_option("#filter-actor", "joe-biden")
+    tab.evaluate("location.hash = '#crimea-treaty-signed'")
+    tab.locator("#crimea-treaty-signed").wait_for(state="visible")
+    assert "actor=" not in tab.url
