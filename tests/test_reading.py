@@ -88,3 +88,61 @@ def test_a_link_to_an_event_the_filter_hides_clears_the_filter_and_lands_on_it(t
     tab.evaluate("location.hash = '#crimea-treaty-signed'")
     tab.locator("#crimea-treaty-signed").wait_for(state="visible")
     assert "actor=" not in tab.url
+
+
+def search(tab: Any, query: str) -> None:
+    tab.fill("#search-input", query)
+    tab.locator("#search-count", has_text="result").wait_for()
+
+
+def test_search_says_how_many_results_and_shows_them_all_eight_at_a_time(tab: Any, base_url: str) -> None:
+    tab.goto(f"{base_url}/")
+    search(tab, "NATO")
+    total = int(tab.text_content("#search-count").split()[0])
+    assert total > 16 and tab.locator("#search-results > li").count() == 8
+    while tab.locator("#search-more").is_visible():
+        before = tab.locator("#search-results > li").count()
+        tab.click("#search-more")
+        tab.locator("#search-results > li").nth(before).wait_for()
+        assert tab.evaluate(f"document.activeElement === document.querySelectorAll('#search-results a')[{before}]")
+    assert tab.locator("#search-results > li").count() == total
+
+
+def test_search_says_so_when_nothing_matches(tab: Any, base_url: str) -> None:
+    tab.goto(f"{base_url}/")
+    search(tab, "zzyzx")
+    assert tab.locator("#search-count").is_visible()
+    assert tab.text_content("#search-count") == "No results for “zzyzx”."
+    assert tab.locator("#search-results > li").count() == 0
+
+
+def test_a_result_opens_at_the_passage_that_matches(tab: Any, base_url: str) -> None:
+    tab.goto(f"{base_url}/")
+    search(tab, "eastern flank")
+    link = tab.locator("#search-results a[href*='#']").first
+    href = link.get_attribute("href")
+    assert " › " in link.text_content()
+    link.click()
+    tab.wait_for_url(f"**{href}")
+    box = tab.locator(f"#{href.split('#')[1]}").bounding_box()
+    assert box is not None and -1 <= box["y"] < 740  # (scrolled to it)
+
+
+def test_escape_or_a_click_elsewhere_closes_the_results(tab: Any, base_url: str) -> None:
+    tab.goto(f"{base_url}/")
+    search(tab, "Article 5")
+    tab.keyboard.press("Escape")
+    assert tab.locator("#search-panel").is_hidden() and tab.input_value("#search-input") == "Article 5"
+    tab.click("#search-input")
+    assert tab.locator("#search-panel").is_visible()
+    tab.click(".site-footer")
+    assert tab.locator("#search-panel").is_hidden()
+
+
+def test_excerpts_keep_words_apart(tab: Any, base_url: str) -> None:
+    tab.goto(f"{base_url}/")
+    search(tab, "Kyiv")
+    while tab.locator("#search-more").is_visible():
+        tab.click("#search-more")
+    excerpts = " ".join(tab.eval_on_selector_all("#search-results p", "ps => ps.map(p => p.textContent)"))
+    assert "calledKyiv" not in excerpts and "Kyiv" in excerpts
