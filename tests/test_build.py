@@ -180,3 +180,33 @@ def test_help_is_available_for_each_command(capsys) -> None:
     for argv in (["--help"], ["build", "--help"], ["check", "--help"], ["serve", "--help"]):
         assert main(argv) == 0
         assert "usage: build.py" in capsys.readouterr().out
+
+
+def test_each_explainer_shows_its_place_in_the_series(bundled: Project, capsys) -> None:
+    assert bundled.run("build", capsys=capsys).code == 0
+    html = bundled.page("article-5/index.html")
+    assert '<p class="series">Part 2 of 6 · <a href="/#explainers">Explainers</a></p>' in html
+    parts = re.findall(
+        r"<li>(?:<a href=\"[^\"]+\">|<span aria-current=\"page\">)([^<]+)<", html.split("All 6 parts")[1]
+    )
+    assert len(parts) == 6 and parts[1] == "What Article 5 covers, and what it does not"
+    byline = re.search(r'<p class="page-dates">(.*?)</p>', html, re.DOTALL)
+    assert byline is not None
+    assert re.fullmatch(
+        r'By The Explainer Desk · As of <time datetime="2022-01">late January 2022</time> · \d+ min read', byline[1]
+    )
+    assert '<a href="/#explainers" aria-current="page">Explainers</a>' in html
+    assert '<a href="/#explainers">Explainers</a>' in bundled.page("timeline/index.html")  # (not current there)
+    assert 'rel="prev" href="/will-the-us-fight/"' in html and 'rel="next" href="/what-the-west-will-do/"' in html
+
+
+def test_an_explainers_date_and_reading_time_come_from_its_content(project: Project, capsys) -> None:
+    words = " ".join(["word"] * 690)
+    project.write("pages/long.md", f"---\ntitle: Long\ndate: 2022-01-25\nupdated: 2022-01-28\n---\n\n{words}\n")
+    assert project.run("build", capsys=capsys).code == 0
+    html = project.page("long/index.html")
+    assert (
+        'Published <time datetime="2022-01-25">25 January 2022</time> · '
+        'Updated <time datetime="2022-01-28">28 January 2022</time> · 3 min read' in html
+    )
+    assert "Part 1 of 1" in html

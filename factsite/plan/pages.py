@@ -13,22 +13,20 @@ from ..errors import Problem
 from . import data, feeds, structured
 from .feeds import Listed
 from .jobs import PageJob, Plan
+from .navigation import EXPLAINERS, NavLink, Sections, navigation
 from .urls import Urls, output_file
 from .views import (
     ActorView,
     EventView,
-    NavLink,
     PageLink,
     PageView,
     QuoteView,
-    Sections,
     SiteView,
     SourceView,
     TopicView,
     build_views,
     date_view,
     kept,
-    navigation,
 )
 
 GENERATED_SECTIONS = ("actors", "timeline", "quotes", "glossary", "sources", "static", "embed", "data", "pagefind")
@@ -148,6 +146,7 @@ class _Planner:
             quotes=bool(views.quotes),
             glossary=bool(views.terms),
             sources=bool(views.sources),
+            explainers=any(page.slug != "index" for page in self.site.pages),
         )
         return SiteView(
             title=config.title,
@@ -372,8 +371,8 @@ class _Planner:
                 "page.html",
                 self.explainer_variables,
                 self.page_views[page.slug],
-                self.explainers[index - 1] if index > 0 else None,
-                self.explainers[index + 1] if index + 1 < len(self.explainers) else None,
+                self.explainers,
+                index,
                 title=page.title,
                 description=page.description,
                 lastmod=page.updated or page.date or self.config.as_of,
@@ -382,7 +381,8 @@ class _Planner:
                 slot="page",
             )
 
-    def explainer_variables(self, page: PageView, previous: PageLink | None, next: PageLink | None) -> dict[str, Any]:
+    def explainer_variables(self, page: PageView, parts: tuple[PageLink, ...], index: int) -> dict[str, Any]:
+        """An explainer as a part of the series: its number, the parts, the previous and the next."""
         config, urls = self.config, self.urls
         jsonld = structured.article(
             page.title,
@@ -401,8 +401,11 @@ class _Planner:
             og_type="article",
             jsonld=jsonld,
             page=page,
-            previous=previous,
-            next=next,
+            parts=parts,
+            part=index + 1,
+            previous=parts[index - 1] if index > 0 else None,
+            next=parts[index + 1] if index + 1 < len(parts) else None,
+            section=EXPLAINERS,
         )
 
 

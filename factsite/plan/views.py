@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from markupsafe import Markup
 
 from ..content.model import Actor, DateSpan, Event, PartialDate, Quote, Site, Source, Term
+from .navigation import NavLink, Sections
 from .urls import Urls
 
 
@@ -361,39 +362,6 @@ def _term_view(term: Term, sources: dict[str, SourceView], urls: Urls) -> TermVi
         sources=tuple(sources[s] for s in term.sources),
         url=urls.url(f"glossary/#{term.id}"),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Sections:
-    """Which generated sections exist (navigation shows only those)."""
-
-    timeline: bool
-    actors: bool
-    quotes: bool
-    glossary: bool
-    sources: bool
-
-
-@dataclass(frozen=True, slots=True)
-class NavLink:
-    """A main-navigation entry: a generated section that exists, or the home page."""
-
-    path: str
-    """Site path ('' for home, 'timeline/'...): compared with the page's `current`."""
-    label: str
-    url: str
-
-
-def navigation(has: Sections, urls: Urls) -> tuple[NavLink, ...]:
-    sections = [
-        ("", "Home", True),
-        ("timeline/", "Timeline", has.timeline),
-        ("actors/", "Who's who", has.actors),
-        ("quotes/", "Quotes", has.quotes),
-        ("glossary/", "Glossary", has.glossary),
-        ("sources/", "Sources", has.sources),
-    ]
-    return tuple(NavLink(path, label, urls.url(path)) for path, label, shown in sections if shown)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,13 +28,26 @@ def bare_environment(
     """Our templates' environment without the site's globals: enough to compile them. A missing
     variable is an error, every value is HTML-escaped. `auto_reload` checks each template file for
     changes on every use: only a repeated build (the preview) needs that."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         auto_reload=auto_reload,
         loader=jinja2.FileSystemLoader(templates_dir),
         undefined=jinja2.StrictUndefined,
         bytecode_cache=bytecode_cache,
         **_SETTINGS,  # type: ignore[arg-type]
     )
+    env.filters["reading_minutes"] = reading_minutes  # (filters must be known to compile)
+    return env
+
+
+def reading_minutes(html: str) -> int:
+    """Minutes to read a page's text at 230 words a minute (a common adult silent-reading
+    rate), at least one."""
+    words = len(_WORD.findall(_TAG.sub(" ", html)))
+    return max(1, round(words / 230))
+
+
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
 class CompiledTemplates(jinja2.FileSystemBytecodeCache):
