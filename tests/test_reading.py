@@ -146,3 +146,37 @@ def test_excerpts_keep_words_apart(tab: Any, base_url: str) -> None:
         tab.click("#search-more")
     excerpts = " ".join(tab.eval_on_selector_all("#search-results p", "ps => ps.map(p => p.textContent)"))
     assert "calledKyiv" not in excerpts and "Kyiv" in excerpts
+
+
+@pytest.mark.parametrize("path", ["will-the-us-fight/", "article-5/", "what-the-west-will-do/", "pulled-in/"])
+def test_every_term_definition_stays_inside_a_phone_screen(tab: Any, base_url: str, path: str) -> None:
+    tab.goto(f"{base_url}/{path}")
+    outside = []
+    links = tab.locator(".term-link")
+    assert links.count() > 0
+    for index in range(links.count()):
+        links.nth(index).focus()
+        definition = tab.locator(".term-link:focus + .term-def")
+        box = definition.bounding_box()
+        assert box is not None
+        if box["x"] < 0 or box["x"] + box["width"] > 375:
+            outside.append((links.nth(index).text_content(), box["x"], box["width"]))
+    assert outside == []
+
+
+def test_a_tap_shows_a_definition_and_a_second_tap_opens_the_glossary(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True)
+    phone = context.new_page()
+    phone.goto(f"{base_url}/article-5/")
+    href = phone.locator(".term-link").first.get_attribute("href")
+    definition = phone.locator(".term-def").first
+    phone.tap(".term-link >> nth=0")
+    assert definition.is_visible() and phone.url.endswith("/article-5/")
+    box = definition.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+    phone.tap("h1")
+    assert definition.is_hidden()
+    phone.tap(".term-link >> nth=0")
+    phone.tap(".term-link >> nth=0")
+    phone.wait_for_url(f"**{href}")
+    context.close()
