@@ -180,3 +180,33 @@ def test_a_tap_shows_a_definition_and_a_second_tap_opens_the_glossary(browser: A
     phone.tap(".term-link >> nth=0")
     phone.wait_for_url(f"**{href}")
     context.close()
+
+
+def test_the_overview_has_a_mark_per_event_and_follows_the_filter(tab: Any, base_url: str) -> None:
+    tab.goto(f"{base_url}/timeline/")
+    events = tab.eval_on_selector_all(".timeline > li", "items => items.map(i => i.id)")
+    marks = tab.eval_on_selector_all(".overview-chart a", "marks => marks.map(m => m.getAttribute('href'))")
+    assert marks == [f"#{event}" for event in events]
+    assert tab.locator(".overview-chart a.is-out").count() == 0
+    tab.select_option("#filter-actor", "joe-biden")
+    shown = set(shown_events(tab))
+    dimmed = tab.eval_on_selector_all(
+        ".overview-chart a.is-out", "marks => marks.map(m => m.getAttribute('href').slice(1))"
+    )
+    assert set(dimmed) == set(events) - shown and shown
+    years = tab.eval_on_selector_all(".overview-years a", "links => links.map(a => a.getAttribute('href'))")
+    sections = tab.eval_on_selector_all(".timeline-year h2", "headings => headings.map(h => '#' + h.id)")
+    assert years == sections
+
+
+def test_on_a_phone_an_events_details_fold_and_open_on_a_tap(browser: Any, base_url: str) -> None:
+    for width, folded in ((375, True), (1280, False)):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        page.goto(f"{base_url}/timeline/#crimea-referendum")
+        details = page.locator("#crimea-referendum .event-meta")
+        assert details.is_hidden() == folded, width
+        if folded:
+            page.click("#crimea-referendum summary")
+            assert details.is_visible() and "Russia" in details.text_content()
+        context.close()

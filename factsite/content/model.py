@@ -214,6 +214,8 @@ class Event:
     """Source ids."""
     quotes: tuple[str, ...] = ()
     """Quote ids said at or about this event."""
+    key_moment: str = ""
+    """A few words labelling it on the timeline's overview: a key moment of the story."""
 
 
 @_pickled_as_a_call

@@ -95,6 +95,7 @@ EVENT_FIELDS = {
     "tags": Field(IDS, False, "Topic ids (the timeline's filter)."),
     "sources": Field(IDS, False, "Ids of the sources for it."),
     "quotes": Field(IDS, False, "Ids of quotes said at or about it."),
+    "key_moment": Field(TEXT, False, "A few words labelling a key moment on the timeline's overview."),
 }
 TERM_FIELDS = {
     "id": Field(ID, True, "Stable id; pages link it as term:<id>."),

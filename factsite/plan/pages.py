@@ -14,6 +14,7 @@ from . import data, feeds, structured
 from .feeds import Listed
 from .jobs import PageJob, Plan
 from .navigation import EXPLAINERS, NavLink, Sections, navigation
+from .overview import timeline_overview
 from .urls import Urls, output_file
 from .views import (
     ActorView,
@@ -326,6 +327,7 @@ class _Planner:
             "Timeline",
             jsonld=structured.graph([structured.event(event, self.urls, brief=True) for event in events]),
             years=years,
+            overview=timeline_overview(events),
             filter_actors=tuple(sorted({actor for event in events for actor in event.actors}, key=lambda a: a.name)),
             tags=tags,
         )

@@ -106,6 +106,7 @@ class EventView:
     sources: tuple[SourceView, ...]
     quotes: tuple[QuoteView, ...]
     url: str
+    key_moment: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,6 +352,7 @@ def _event_view(
         sources=tuple(sources[s] for s in event.sources),
         quotes=tuple(quotes[q] for q in event.quotes),
         url=urls.url(f"timeline/#{event.id}"),
+        key_moment=event.key_moment,
     )
 
 

@@ -1,6 +1,7 @@
 // Timeline filter: progressive enhancement. Without JavaScript the whole timeline shows (and
 // no-js.css leaves the filter out). The filter state lives in the URL (?actor=...&topic=...) so
-// a filtered view can be shared; a link to an event the filter hides clears the filter.
+// a filtered view can be shared; a link to an event the filter hides clears the filter. The
+// overview's marks of hidden events are dimmed.
 (function () {
   "use strict";
   var form = document.getElementById("timeline-filter");
@@ -10,6 +11,7 @@
   var clear = document.getElementById("filter-clear");
   var items = Array.prototype.slice.call(document.querySelectorAll(".timeline > li"));
   var years = Array.prototype.slice.call(document.querySelectorAll(".timeline-year"));
+  var marks = Array.prototype.slice.call(document.querySelectorAll(".overview-chart a"));
   var unknown = [];
 
   function has(list, value) {
@@ -27,6 +29,10 @@
     });
     years.forEach(function (year) {
       year.hidden = !year.querySelector(".timeline > li:not([hidden])");
+    });
+    marks.forEach(function (mark) { // the overview follows the filter
+      var item = document.getElementById(mark.getAttribute("href").slice(1));
+      mark.classList.toggle("is-out", !item || item.hidden);
     });
     var text = !(actor || topic) ? "Showing all " + items.length + " events."
       : shown ? "Showing " + shown + " of " + items.length + " events."
