@@ -42,9 +42,10 @@ def require_chromium() -> None:
         pytest.skip(message)
 
 
-def require_tool(path: Path, how: str) -> None:
-    if not path.exists() or not shutil.which("java"):
-        message = f"needs {path} and java ({how})"
+def require_tool(path: Path, how: str, runner: str = "java") -> None:
+    """Skip with a reason where a test tool (run by `runner`) is not installed; fail in CI."""
+    if not path.exists() or not shutil.which(runner):
+        message = f"needs {path} and {runner} ({how})"
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(message + "; REQUIRE_BROWSER=1 forbids skipping")
         pytest.skip(message)

