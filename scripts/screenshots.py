@@ -20,6 +20,8 @@ SHOTS = [
     ("timeline.png", "timeline/?actor=joe-biden", "light", {"width": 1100, "height": 900}),
     ("actor.png", "actors/steven-pifer/", "light", {"width": 1100, "height": 900}),
     ("dark-phone.png", "article-5/", "dark", {"width": 390, "height": 844}),
+    ("map.png", "article-5/#map-who-article-5-covers", "light", {"width": 1100, "height": 1000}),
+    ("search.png", "?search=Javelin", "light", {"width": 1100, "height": 700}),
 ]
 
 
@@ -33,7 +35,10 @@ def main() -> None:
             for name, path, scheme, viewport in SHOTS:
                 context = browser.new_context(color_scheme=scheme, viewport=viewport)
                 page = context.new_page()
-                page.goto(f"{base_url}/{path}")
+                page.goto(f"{base_url}/{path.split('?search=')[0]}")
+                if "?search=" in path:  # what a reader sees after typing into the search box
+                    page.fill("#search-input", path.split("?search=")[1])
+                    page.locator("#search-count", has_text="result").wait_for()
                 page.screenshot(path=str(out_dir / name))
                 context.close()
                 print("wrote", out_dir / name)

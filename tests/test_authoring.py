@@ -161,6 +161,7 @@ def schema_of(path: Path) -> dict[str, Any]:
 def test_every_content_file_validates_against_its_schema(starter: Path, folder: str) -> None:
     content = REPO / "content" if folder == "bundled" else starter
     files = [content / "site.yaml", *(content / f"{name}.yaml" for name in RECORD_FILES)]
+    files = [path for path in files if folder == "bundled" or path.name != "maps.yaml"]  # (the starter has no map)
     files += sorted((content / "pages").glob("*.md"))
     for path in files:
         jsonschema.Draft7Validator(schema_of(path)).validate(load_yaml(path))

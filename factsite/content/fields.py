@@ -113,6 +113,17 @@ def parse_archive_path(value: Any) -> str:
     return path
 
 
+def parse_area(value: Any) -> tuple[float, float, float, float]:
+    """[west, south, east, north] in degrees: a box on the map, west of east and south of north."""
+    numbers = value if isinstance(value, list) else []
+    if len(numbers) != 4 or not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers):
+        raise FieldError("expected [west, south, east, north] in degrees, e.g. [12, 42, 42, 62]", "field-type")
+    west, south, east, north = (float(n) for n in numbers)
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise FieldError(f"{value} is not a box: west must be less than east, south less than north")
+    return west, south, east, north
+
+
 def parse_base_url(value: Any) -> str:
     url = parse_text(value)
     if not re.fullmatch(r"(https?://[^/\s<>\"?#]+)?/?([^\s<>\"?#]*)", url):
@@ -192,6 +203,7 @@ DATE_SPAN = FieldType(
     parse_date_span,
     {"anyOf": [{"type": "string", "pattern": f"^{_DATE_TEXT}(/{_DATE_TEXT})?$"}, _DATE_SCHEMA["anyOf"][1]]},
 )
+AREA = FieldType(parse_area, {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4})
 LABELS = FieldType(
     parse_labels, {"type": "object", "propertyNames": _ID_SCHEMA, "additionalProperties": {"type": "string"}}
 )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import Problem
 
-RECORD_FILE_NAMES = ("sources", "actors", "quotes", "timeline", "glossary")
+RECORD_FILE_NAMES = ("sources", "actors", "quotes", "timeline", "glossary", "maps")
 """The record files a content folder may hold (without .yaml); content.schema declares their fields."""
 BIG_RECORD_FILE = 512 * 1024
 """A record file at least this big (a few thousand records) is parsed in a worker process while

@@ -77,6 +77,7 @@ class Loader:
             "event": set(site.event_by_id),
             "term": set(site.term_by_id),
             "page": set(site.page_by_slug),
+            "map": set(site.map_by_id),
         }
         for kind, ids in self.failed_ids.items():
             declared[kind] |= ids
@@ -252,7 +253,7 @@ class Loader:
 def _assemble(config: SiteConfig | None, records: dict[str, list[Any]]) -> Site:
     """The site, each kind of record in reading order and by id."""
     sources, actors, quotes = records["sources"], records["actors"], records["quotes"]
-    events, terms, pages = records["timeline"], records["glossary"], records["pages"]
+    events, terms, pages, maps = records["timeline"], records["glossary"], records["pages"], records["maps"]
     return Site(
         config=config or SiteConfig(title="(site.yaml failed to load)", origin=Origin("site.yaml", 1)),
         actors=tuple(actors),
@@ -267,6 +268,8 @@ def _assemble(config: SiteConfig | None, records: dict[str, list[Any]]) -> Site:
         source_by_id={s.id: s for s in sources},
         term_by_id={t.id: t for t in terms},
         page_by_slug={p.slug: p for p in pages},
+        maps=tuple(maps),
+        map_by_id={m.id: m for m in maps},
     )
 
 

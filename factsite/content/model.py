@@ -220,6 +220,29 @@ class Event:
 
 @_pickled_as_a_call
 @dataclass(frozen=True, slots=True)
+class Map:
+    """A map drawn from country shapes: each region an actor's, in a category of its legend."""
+
+    id: str
+    """Stable slug; pages embed it with `::map[<id>]`."""
+    title: str
+    origin: Origin
+    categories: tuple[tuple[str, str], ...]
+    """Category id -> its legend label, in legend order."""
+    regions: tuple[tuple[str, str], ...]
+    """Actor id -> category id: what the map shows, each region a link to its actor's page."""
+    description: str = ""
+    """What the map shows, in a sentence (its text alternative starts with it)."""
+    shapes: tuple[tuple[str, str], ...] = ()
+    """Actor id -> shape name, where the shape is not named as the actor is."""
+    area: tuple[float, float, float, float] | None = None
+    """West, south, east, north in degrees; by default, around its regions."""
+    sources: tuple[str, ...] = ()
+    note: str = ""
+
+
+@_pickled_as_a_call
+@dataclass(frozen=True, slots=True)
 class Term:
     """A glossary entry."""
 
@@ -344,9 +367,11 @@ class Site:
     terms: tuple[Term, ...] = ()
     pages: tuple[Page, ...] = ()
     """Sorted by order, then title."""
+    maps: tuple[Map, ...] = ()
     actor_by_id: dict[str, Actor] = field(default_factory=dict, compare=False)
     quote_by_id: dict[str, Quote] = field(default_factory=dict, compare=False)
     event_by_id: dict[str, Event] = field(default_factory=dict, compare=False)
     source_by_id: dict[str, Source] = field(default_factory=dict, compare=False)
     term_by_id: dict[str, Term] = field(default_factory=dict, compare=False)
     page_by_slug: dict[str, Page] = field(default_factory=dict, compare=False)
+    map_by_id: dict[str, Map] = field(default_factory=dict, compare=False)

@@ -6,7 +6,8 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from ..errors import Problem
-from .model import Origin, Site
+from .model import Map, Origin, Site
+from .shapes import shape_of, shapes
 
 
 def check_references(
@@ -25,6 +26,8 @@ def check_references(
     for term in site.terms:
         for source_id in term.sources:
             checker.need("source", site.source_by_id, source_id, term.origin, "sources")
+    for drawn in site.maps:
+        checker.check_map(drawn, site)
     return checker.problems, checker.unchecked
 
 
@@ -49,6 +52,38 @@ class _ReferenceChecker:
     def check_config(self, site: Site) -> None:
         for figure in site.config.figures:
             self.need("source", site.source_by_id, figure.source, figure.origin, "source")
+
+    def check_map(self, drawn: Map, site: Site) -> None:
+        """Every region an actor, in a category the map declares; every source known."""
+        if len(drawn.categories) > 6:
+            message = f"field 'categories': a map shows six categories at most, not {len(drawn.categories)}"
+            self.problems.append(Problem(drawn.origin.path, drawn.origin.line_of("categories"), message, "field-value"))
+        named = dict(drawn.shapes)
+        for actor_id, category in drawn.regions:
+            self.need("actor", site.actor_by_id, actor_id, drawn.origin, "regions")
+            actor = site.actor_by_id.get(actor_id)
+            shape = shape_of(actor_id, actor.name, named) if actor else None
+            if shape is not None and shape not in shapes():
+                hint = did_you_mean(shape, shapes()) or ""
+                message = f"field 'regions': no shape named '{shape}' for {actor_id}{hint}; name it in 'shapes'"
+                where = drawn.origin.line_of("shapes" if actor_id in named else "regions")
+                self.problems.append(Problem(drawn.origin.path, where, message, "unknown-reference"))
+            if category not in dict(drawn.categories):
+                hint = did_you_mean(category, dict(drawn.categories)) or "; add it to 'categories'"
+                message = (
+                    f"field 'regions': {actor_id}'s category '{category}' is not one of the map's categories{hint}"
+                )
+                self.problems.append(
+                    Problem(drawn.origin.path, drawn.origin.line_of("regions"), message, "unknown-reference")
+                )
+        for actor_id, _ in drawn.shapes:
+            if actor_id not in dict(drawn.regions):
+                message = f"field 'shapes': '{actor_id}' is not one of the map's regions"
+                self.problems.append(
+                    Problem(drawn.origin.path, drawn.origin.line_of("shapes"), message, "unknown-reference")
+                )
+        for source_id in drawn.sources:
+            self.need("source", site.source_by_id, source_id, drawn.origin, "sources")
 
     def check_quotes(self, site: Site) -> None:
         for quote in site.quotes:

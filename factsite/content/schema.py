@@ -8,6 +8,7 @@ from typing import Any
 
 from .fields import (
     ARCHIVE_PATH,
+    AREA,
     BASE_URL,
     BOOL,
     DATE,
@@ -25,7 +26,7 @@ from .fields import (
     records_of,
 )
 from .files import RECORD_FILE_NAMES
-from .model import ACTOR_KINDS, QUOTE_KINDS, Actor, Event, Quote, Source, Term
+from .model import ACTOR_KINDS, QUOTE_KINDS, Actor, Event, Map, Quote, Source, Term
 
 IDS = list_of(ID)
 TEXTS = list_of(TEXT)
@@ -103,6 +104,19 @@ TERM_FIELDS = {
     "definition": Field(TEXT, True, "Plain text, in your own words: shown in place where pages use it."),
     "sources": Field(IDS, False, "Ids of the sources for it."),
 }
+MAP_FIELDS = {
+    "id": Field(ID, True, "Stable id; pages embed the map with ::map[<id>]."),
+    "title": Field(TEXT, True, "What the map shows, as a heading."),
+    "description": Field(TEXT, False, "The map in a sentence, for its text alternative."),
+    "categories": Field(LABELS, True, "Category id: legend label, in legend order."),
+    "regions": Field(
+        LABELS, True, "Actor id: category id. Each region is drawn with its actor's shape and links to it."
+    ),
+    "shapes": Field(LABELS, False, "Actor id: shape name, where Natural Earth names it otherwise (czechia: Czechia)."),
+    "area": Field(AREA, False, "[west, south, east, north] in degrees; by default, around the regions."),
+    "sources": Field(IDS, False, "Ids of the sources for what the map shows."),
+    "note": Field(TEXT, False, "A caveat shown under the map."),
+}
 PAGE_FIELDS = {
     "title": Field(TEXT, True, "The page's title."),
     "description": Field(TEXT, False, "The lede, and the description for search engines."),
@@ -119,6 +133,7 @@ RECORD_FILES: dict[str, tuple[dict[str, Field], str, Callable[..., Any]]] = {
     "quotes": (QUOTE_FIELDS, "quote", Quote),
     "timeline": (EVENT_FIELDS, "event", Event),
     "glossary": (TERM_FIELDS, "term", Term),
+    "maps": (MAP_FIELDS, "map", Map),
 }
 """Record file name (without .yaml) -> its fields, what one record is called, its model class."""
 assert tuple(RECORD_FILES) == RECORD_FILE_NAMES

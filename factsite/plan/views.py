@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from markupsafe import Markup
 
 from ..content.model import Actor, DateSpan, Event, PartialDate, Quote, Site, Source, Term
+from .maps import MapView, map_view
 from .navigation import NavLink, Sections
 from .urls import Urls
 
@@ -153,9 +154,10 @@ class Views:
     """Source id -> what cites it (kept out of SourceView, which is embedded everywhere)."""
     made_from: dict[tuple[str, str], tuple[Any, ...]]
     """('quote' or 'event', id) -> the record and the views its view embeds (see build_views)."""
+    map_by_id: dict[str, MapView]
 
 
-_NO_VIEWS = Views((), {}, (), {}, (), {}, (), {}, (), {}, (), {}, {})
+_NO_VIEWS = Views((), {}, (), {}, (), {}, (), {}, (), {}, (), {}, {}, {})
 
 
 def date_view(date: PartialDate | None) -> DateView | None:
@@ -219,6 +221,7 @@ def build_views(site: Site, urls: Urls, previous: Views | None = None) -> Views:
         tags=kept(old.tags, tags),
         citations=citations,
         made_from=made_from,
+        map_by_id={m.id: kept(old.map_by_id.get(m.id), map_view(m, refs, sources)) for m in site.maps},
     )
 
 

@@ -106,6 +106,7 @@ def _kinds_changed(before: SiteResolver, now: SiteResolver) -> set[str]:
         "quote": (old.quote_by_id, new.quote_by_id),
         "source": (old.source_by_id, new.source_by_id),
         "term": (old.term_by_id, new.term_by_id),
+        "map": (old.map_by_id, new.map_by_id),
         "page": (before.site.page_by_slug.keys(), now.site.page_by_slug.keys()),
     }
     return {kind for kind, (then, now_) in by_kind.items() if then != now_}
@@ -127,6 +128,7 @@ def _answer(resolver: SiteResolver, lookup: Lookup) -> Any:
         "quote": views.quote_by_id,
         "source": views.source_by_id,
         "term": views.term_by_id,
+        "map": views.map_by_id,
     }
     return by_kind[kind].get(record_id) if kind in by_kind else None
 

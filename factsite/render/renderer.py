@@ -78,6 +78,7 @@ class SiteResolver(Resolver):
             "source": views.source_by_id,
             "term": views.term_by_id,
             "page": self.site.page_by_slug,
+            "map": views.map_by_id,
         }
         return by_kind.get(kind, ())
 
@@ -92,7 +93,11 @@ class SiteResolver(Resolver):
 
     def embedded(self, kind: str, record_id: str) -> Any:
         """The view of the record a card shows (its template makes the rest), or None."""
-        by_id: dict[str, Any] = {"quote": self.views.quote_by_id, "event": self.views.event_by_id}
+        by_id: dict[str, Any] = {
+            "quote": self.views.quote_by_id,
+            "event": self.views.event_by_id,
+            "map": self.views.map_by_id,
+        }
         return by_id[kind].get(record_id) if kind in by_id else None
 
 

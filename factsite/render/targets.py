@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 REFERENCE_KINDS = ("actor", "event", "quote", "source", "term", "page")
 """The kinds of record a Markdown link may name: `[text](actor:some-id)`."""
-EMBED_KINDS = ("quote", "event")
-"""The kinds of record a line `::quote[some-id]` may embed as a card."""
+EMBED_KINDS = ("quote", "event", "map")
+"""The kinds of record a line `::quote[some-id]` may embed as a card (or a map)."""
 
 
 @dataclass(frozen=True, slots=True)
