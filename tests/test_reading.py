@@ -3,6 +3,7 @@ shifts while scripts load, and the timeline filter never leaves a reader strande
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -210,3 +211,31 @@ def test_on_a_phone_an_events_details_fold_and_open_on_a_tap(browser: Any, base_
             page.click("#crimea-referendum summary")
             assert details.is_visible() and "Russia" in details.text_content()
         context.close()
+
+
+def test_the_starter_explainer_gets_the_same_without_a_shift(browser: Any, tmp_path: Path) -> None:
+    """`init`'s starter (no map there): overview, series line and no layout shift as it loads."""
+    from factsite.build import build_site
+    from factsite.cli import main
+    from factsite.options import BuildOptions
+
+    from browser import serve_folder
+    from conftest import REPO
+
+    assert main(["init", str(tmp_path / "content")]) == 0
+    build_site(BuildOptions(tmp_path / "content", REPO / "templates", REPO / "static", tmp_path / "_site"))
+    context = browser.new_context(viewport={"width": 375, "height": 740})
+    context.add_init_script(MEASURE_LAYOUT_SHIFT)
+    page = context.new_page()
+    with serve_folder(tmp_path / "_site") as url:
+        shifts = {}
+        for path in ["", "timeline/", "quotes/", "actors/joe-biden/", "article-5/"]:
+            page.goto(f"{url}/{path}")
+            page.wait_for_load_state("networkidle")
+            shifts[path] = page.evaluate("window.layoutShift")
+        assert shifts == dict.fromkeys(shifts, 0)
+        page.goto(f"{url}/timeline/")
+        assert page.locator(".overview-chart a").count() == page.locator(".timeline > li").count() == 2
+        page.goto(f"{url}/article-5/")
+        assert page.text_content(".series").startswith("Part 1 of 1")
+    context.close()
