@@ -210,3 +210,15 @@ def test_an_explainers_date_and_reading_time_come_from_its_content(project: Proj
         'Updated <time datetime="2022-01-28">28 January 2022</time> · 3 min read' in html
     )
     assert "Part 1 of 1" in html
+
+
+def test_a_long_series_is_not_listed_on_every_part(project: Project, capsys) -> None:
+    """Past 20 parts, each explainer says its place and links its neighbours; the home page lists
+    them all (listing every part on every page grew a 10,000-page site to 4.5 GB)."""
+    for number in range(1, 26):
+        project.write(f"pages/part-{number:02}.md", f"---\ntitle: Part {number:02}\norder: {number}\n---\n\nText.\n")
+    assert project.run("build", capsys=capsys).code == 0
+    html = project.page("part-03/index.html")
+    assert "Part 3 of 25" in html and "All 25 parts" not in html
+    assert 'rel="prev" href="/part-02/"' in html and 'rel="next" href="/part-04/"' in html
+    assert project.page("index.html").count('href="/part-') >= 25

@@ -5,10 +5,12 @@ xml.etree is imported where a feed or sitemap is made: only sites with a host ne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..content.model import PartialDate
+from ..content.model import PartialDate, Site
+from .data import RecordLines, explainer_json, explainer_schema, timelinejs_json
 from .urls import Urls
 
 if TYPE_CHECKING:
@@ -112,3 +114,26 @@ def _xml(root: ElementTree.Element) -> bytes:
     ElementTree.indent(root)
     body: bytes = ElementTree.tostring(root, encoding="utf-8")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + body + b"\n"
+
+
+def machine_readable_files(
+    site: Site, urls: Urls, listed: list[Listed], lines: RecordLines
+) -> dict[str, Callable[[], bytes]]:
+    """Data exports always; sitemap, robots.txt and feed when the base URL names a host (they
+    need absolute URLs); CNAME for a custom domain."""
+    config = site.config
+    files: dict[str, Callable[[], bytes]] = {
+        "data/explainer.json": lambda: explainer_json(site, urls, lines),
+        "data/explainer.schema.json": lambda: explainer_schema(urls),
+    }
+    if site.events:
+        files["data/timeline.json"] = lambda: timelinejs_json(site, urls, lines)
+    if urls.origin:
+        files["sitemap.xml"] = lambda: sitemap([entry for entry in listed if entry.feed_kind != "event"], urls)
+        files["robots.txt"] = lambda: robots_txt(urls)
+        files["feed.xml"] = lambda: atom_feed(
+            [entry for entry in listed if entry.feed_kind], config.title, config.description, config.publisher, urls
+        )
+    if config.custom_domain:
+        files["CNAME"] = lambda: (config.custom_domain + "\n").encode()
+    return files

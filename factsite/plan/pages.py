@@ -10,8 +10,8 @@ from markupsafe import Markup
 
 from ..content.model import Figure, Page, PartialDate, Site
 from ..errors import Problem
-from . import data, feeds, structured
-from .feeds import Listed
+from . import data, structured
+from .feeds import Listed, machine_readable_files
 from .jobs import PageJob, Plan
 from .navigation import EXPLAINERS, NavLink, Sections, navigation
 from .overview import timeline_overview
@@ -30,6 +30,9 @@ from .views import (
     kept,
 )
 
+LISTED_PARTS = 20
+"""Each explainer lists every part of the series up to this many (beyond, it would repeat the
+home page's list on every page: 10,000 parts made each page 450 KB)."""
 GENERATED_SECTIONS = ("actors", "timeline", "quotes", "glossary", "sources", "static", "embed", "data", "pagefind")
 """Top-level folders the build writes itself: no explainer page may take one as its slug."""
 
@@ -368,13 +371,16 @@ class _Planner:
                 message = f"page URL /{page.slug}/ clashes with a generated page; set another 'slug'"
                 self.problems.append(Problem(page.origin.path, 1, message, "duplicate-url"))
                 continue
+            parts = self.explainers
             self.add(
                 f"{page.slug}/",
                 "page.html",
                 self.explainer_variables,
                 self.page_views[page.slug],
-                self.explainers,
-                index,
+                parts[index - 1] if index > 0 else None,
+                parts[index + 1] if index + 1 < len(parts) else None,
+                (index + 1, len(parts)),
+                parts if len(parts) <= LISTED_PARTS else (),
                 title=page.title,
                 description=page.description,
                 lastmod=page.updated or page.date or self.config.as_of,
@@ -383,8 +389,16 @@ class _Planner:
                 slot="page",
             )
 
-    def explainer_variables(self, page: PageView, parts: tuple[PageLink, ...], index: int) -> dict[str, Any]:
-        """An explainer as a part of the series: its number, the parts, the previous and the next."""
+    def explainer_variables(
+        self,
+        page: PageView,
+        previous: PageLink | None,
+        next: PageLink | None,
+        place: tuple[int, int],
+        parts: tuple[PageLink, ...],
+    ) -> dict[str, Any]:
+        """An explainer as a part of the series: its `place` (n of N), the previous and the next,
+        and the list of `parts` where there are few enough to list on every page."""
         config, urls = self.config, self.urls
         jsonld = structured.article(
             page.title,
@@ -404,9 +418,10 @@ class _Planner:
             jsonld=jsonld,
             page=page,
             parts=parts,
-            part=index + 1,
-            previous=parts[index - 1] if index > 0 else None,
-            next=parts[index + 1] if index + 1 < len(parts) else None,
+            part=place[0],
+            part_count=place[1],
+            previous=previous,
+            next=next,
             section=EXPLAINERS,
         )
 
@@ -424,26 +439,3 @@ def _content_dates(site: Site) -> list[PartialDate]:
     dates = [e.date.latest for e in site.events] + [q.date for q in site.quotes if q.date]
     dates += [d for p in site.pages for d in (p.date, p.updated) if d]
     return dates + ([site.config.as_of] if site.config.as_of else [])
-
-
-def machine_readable_files(
-    site: Site, urls: Urls, listed: list[Listed], lines: data.RecordLines
-) -> dict[str, Callable[[], bytes]]:
-    """Data exports always; sitemap, robots.txt and feed when the base URL names a host (they
-    need absolute URLs); CNAME for a custom domain."""
-    config = site.config
-    files: dict[str, Callable[[], bytes]] = {
-        "data/explainer.json": lambda: data.explainer_json(site, urls, lines),
-        "data/explainer.schema.json": lambda: data.explainer_schema(urls),
-    }
-    if site.events:
-        files["data/timeline.json"] = lambda: data.timelinejs_json(site, urls, lines)
-    if urls.origin:
-        files["sitemap.xml"] = lambda: feeds.sitemap([entry for entry in listed if entry.feed_kind != "event"], urls)
-        files["robots.txt"] = lambda: feeds.robots_txt(urls)
-        files["feed.xml"] = lambda: feeds.atom_feed(
-            [entry for entry in listed if entry.feed_kind], config.title, config.description, config.publisher, urls
-        )
-    if config.custom_domain:
-        files["CNAME"] = lambda: (config.custom_domain + "\n").encode()
-    return files
