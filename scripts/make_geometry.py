@@ -16,6 +16,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from factsite.content.shapes import ring_contains  # noqa: E402
 from factsite.plan.geometry import clipped  # noqa: E402
 
 SOURCE = REPO / "node_modules" / "world-atlas" / "countries-50m.json"
@@ -54,15 +55,6 @@ def decode(topology: dict) -> dict[str, list[list[Ring]]]:
     return countries
 
 
-def contains(ring: Ring, point: tuple[float, float]) -> bool:
-    x, y = point
-    inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[-1:] + ring[:-1], strict=True):
-        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
-            inside = not inside
-    return inside
-
-
 SPACING = 0.05
 
 
@@ -84,7 +76,7 @@ def in_area(ring: Ring) -> bool:
 def main() -> None:
     countries = decode(json.loads(SOURCE.read_text()))
     russia = countries["Russia"]
-    crimea = [polygon for polygon in russia if contains(polygon[0], IN_CRIMEA)]
+    crimea = [polygon for polygon in russia if ring_contains(polygon[0], IN_CRIMEA)]
     assert len(crimea) == 1, "Crimea should be one of Russia's polygons in Natural Earth 4.1.0"
     countries["Russia"] = [polygon for polygon in russia if polygon is not crimea[0]]
     countries["Crimea"] = crimea

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from factsite.content.shapes import shapes
+from factsite.content.shapes import ring_contains, shapes
 from factsite.plan.geometry import Frame, clipped
 
 from conftest import Project
@@ -19,18 +19,9 @@ IN_CRIMEA = (34.1, 45.3)
 IN_UKRAINE = (31.0, 49.0)
 
 
-def contains(ring: list[tuple[float, float]], point: tuple[float, float]) -> bool:
-    x, y = point
-    inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[-1:] + ring[:-1], strict=True):
-        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
-            inside = not inside
-    return inside
-
-
 def test_crimea_is_a_shape_of_its_own_not_part_of_russia_or_ukraine() -> None:
     def holds(name: str, point: tuple[float, float]) -> bool:
-        return any(contains(polygon[0], point) for polygon in shapes()[name])
+        return any(ring_contains(polygon[0], point) for polygon in shapes()[name])
 
     assert holds("Crimea", IN_CRIMEA)
     assert not holds("Russia", IN_CRIMEA) and not holds("Ukraine", IN_CRIMEA)

@@ -23,3 +23,13 @@ def shapes() -> dict[str, list[Polygon]]:
 def shape_of(actor_id: str, actor_name: str, named: dict[str, str]) -> str:
     """The shape a map draws for an actor: the one its `shapes` names, else the actor's name."""
     return named.get(actor_id, actor_name)
+
+
+def ring_contains(ring: Ring, point: Point) -> bool:
+    """Whether a point lies inside a ring (even-odd rule)."""
+    x, y = point
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[-1:] + ring[:-1], strict=True):
+        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
