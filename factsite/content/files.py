@@ -70,6 +70,14 @@ def is_within(path: Path, resolved_root: Path) -> bool:
     return True
 
 
+def resolved_path(path: Path) -> Path:
+    """A path with links resolved, as file-system events name it (or absolute, if it cannot be)."""
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
 def file_size(path: Path) -> int:
     """A file's size; 0 if it is missing or unreadable."""
     try:

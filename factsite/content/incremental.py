@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import Problem, Problems
 from .fields import ARCHIVE_SUFFIXES
+from .files import resolved_path
 from .load import Loader
 from .model import Page, Site, SiteConfig
 from .pages import ParseYaml, read_page
@@ -60,7 +61,7 @@ class ContentState:
         """Read what changed. Where only pages were edited in place, returns each one's page as
         the site has it and what reading it now gave (by the page's id())."""
         content = self.content_dir.resolve()
-        touched = None if changed is None else {_resolved(path) for path in changed}
+        touched = None if changed is None else {resolved_path(path) for path in changed}
         edited: dict[int, tuple[Page, _Read]] | None = {}
         if touched is None or content / "site.yaml" in touched or self.config is None:
             edited = None
@@ -113,7 +114,7 @@ class ContentState:
         """A listed page's path, links resolved as the watcher reports it (strings only: a site
         can have ten thousand pages)."""
         if self._pages_resolved is None:
-            self._pages_resolved = (str(self.content_dir / "pages"), str(_resolved(self.content_dir / "pages")))
+            self._pages_resolved = (str(self.content_dir / "pages"), str(resolved_path(self.content_dir / "pages")))
         listed_under, resolved = self._pages_resolved
         return resolved + path[len(listed_under) :]
 
@@ -161,10 +162,3 @@ def _with_new_text(site: Site, edited: dict[int, tuple[Page, _Read]] | None) -> 
 def _may_be_archive(path: Path, pages: Path) -> bool:
     """Whether a changed file may be a source's archive (those are read when a site is finished)."""
     return path.suffix in ARCHIVE_SUFFIXES and pages not in path.parents
-
-
-def _resolved(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path.absolute()

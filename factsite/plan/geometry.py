@@ -47,10 +47,6 @@ class Frame:
     width: int = 720
 
     @property
-    def scale(self) -> float:
-        return self.width / ((self.east - self.west) * math.cos(math.radians((self.south + self.north) / 2)))
-
-    @property
     def height(self) -> int:
         return round((self.north - self.south) * self.width / (self.east - self.west) / self._squeeze)
 

@@ -22,6 +22,7 @@ import jinja2
 
 from ..check.incremental import LinkCheck, LinkState
 from ..check.links import scan_page
+from ..content.files import resolved_path
 from ..content.incremental import ContentState
 from ..content.model import Site
 from ..errors import Problem, SiteError
@@ -108,7 +109,7 @@ class Rebuilder:
         started = time.perf_counter()
         options = self.options
         guard_output(options.output_dir, [options.content_dir, options.templates_dir, options.static_dir])
-        changed = None if changed_sources is None else [_resolved(path) for path in changed_sources]
+        changed = None if changed_sources is None else [resolved_path(path) for path in changed_sources]
         with _collection_paused():
             assets, problems = self.collect_assets(changed)
             site = self.load(changed, problems)
@@ -246,13 +247,6 @@ def _collection_paused() -> Iterator[None]:
 
 def _any_within(paths: Collection[Path] | None, folder: Path) -> bool:
     return paths is None or any(path == folder or folder in path.parents for path in paths)
-
-
-def _resolved(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path.absolute()
 
 
 def _templates_state(templates_dir: Path) -> tuple[tuple[str, int, int], ...]:
