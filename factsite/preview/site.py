@@ -120,11 +120,13 @@ def _configured_base_url(content_dir: Path) -> str:
 def _remove_other_base_paths(serve_root: Path, site_dir: Path) -> None:
     """Leave in the folder served only an earlier session's build for this base path, if any
     (the folder is the preview's own: in the build cache, or new)."""
-    keep = site_dir if (site_dir / MARKER).is_file() else serve_root
-    if keep == serve_root:
-        for entry in serve_root.iterdir() if serve_root.is_dir() and not (serve_root / MARKER).is_file() else ():
-            _remove(entry)
-    while keep != serve_root:
+    if not (site_dir / MARKER).is_file():  # no earlier build for this base path
+        if serve_root.is_dir() and not (serve_root / MARKER).is_file():
+            for entry in serve_root.iterdir():
+                _remove(entry)
+        return
+    keep = site_dir
+    while keep != serve_root:  # keep it, and the folders above it up to the one served
         for entry in keep.parent.iterdir():
             if entry != keep:
                 _remove(entry)
