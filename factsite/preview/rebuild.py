@@ -32,6 +32,7 @@ from ..plan.pages import plan_site
 from ..plan.urls import Urls
 from ..publish.assets import Assets, collect_assets
 from ..publish.publish import guard_output
+from ..render.cards import Cards
 from ..render.markdown import RenderResult
 from ..render.renderer import (
     PageRenderer,
@@ -102,6 +103,8 @@ class Rebuilder:
         self.assets: tuple[Assets, list[Problem]] | None = None
         self.environment: tuple[object, jinja2.Environment] | None = None
         """The Jinja environment, and what it was made for (folder, base URL, static files)."""
+        self.cards = Cards()
+        """The record cards, kept from one build to the next."""
 
     def build(self, changed_sources: Collection[Path] | None = None) -> Rebuild:
         """Build, after `changed_sources` changed (None: anything may have); raise SiteError with
@@ -160,7 +163,7 @@ class Rebuilder:
         options = self.options
         with template_errors(options.templates_dir):
             env = self.environment_for(urls, assets.output_path_of)
-            renderer = make_renderer(site, plan, urls, env)
+            renderer = make_renderer(site, plan, urls, env, cards=self.cards)
             shared = (site.config, urls, plan.shared, env, _templates_state(options.templates_dir))
             everything = shared != self.good.shared
             assert isinstance(renderer.md.resolver, SiteResolver)

@@ -17,6 +17,7 @@ from ..errors import PartialContent, Problem, SiteError
 from ..plan.jobs import PageJob, Plan
 from ..plan.urls import Urls
 from ..plan.views import Views
+from .cards import Cards
 from .markdown import MarkdownRenderer, PreparedHtml, RenderResult
 from .targets import Resolver, Target
 from .templates import CompiledElsewhere, bare_environment, kept_compiled
@@ -42,8 +43,8 @@ def make_environment(
 class SiteResolver(Resolver):
     """Resolves Markdown's record references against the site's views, once per record a build."""
 
-    def __init__(self, site: Site, views: Views, urls: Urls, env: jinja2.Environment) -> None:
-        self.site, self.views, self.urls, self.env = site, views, urls, env
+    def __init__(self, site: Site, views: Views, urls: Urls, env: jinja2.Environment, cards: Cards) -> None:
+        self.site, self.views, self.urls, self.env, self.cards = site, views, urls, env, cards
         self.embeds: dict[tuple[str, str], str | None] = {}
         self.targets: dict[tuple[str, str], Target | None] = {}
 
@@ -88,7 +89,8 @@ class SiteResolver(Resolver):
         if key not in self.embeds:
             record = self.embedded(kind, record_id)
             template = self.env.get_template(f"_{kind}.html")
-            self.embeds[key] = None if record is None else template.render({kind: record, "heading_level": 3})
+            variables = {kind: record, "heading_level": 3, **self.cards.globals()}
+            self.embeds[key] = None if record is None else template.render(variables)
         return self.embeds[key]
 
     def embedded(self, kind: str, record_id: str) -> Any:
@@ -157,12 +159,20 @@ class PageRenderer:
 
 
 def make_renderer(
-    site: Site, plan: Plan, urls: Urls, env: jinja2.Environment, prepared: PreparedHtml | None = None
+    site: Site,
+    plan: Plan,
+    urls: Urls,
+    env: jinja2.Environment,
+    prepared: PreparedHtml | None = None,
+    cards: Cards | None = None,
 ) -> PageRenderer:
-    """The renderer of a planned site (`prepared`: pages' HTML made ahead by the build's helper)."""
-    resolver = SiteResolver(site, plan.views, urls, env)
+    """The renderer of a planned site (`prepared`: pages' HTML made ahead by the build's helper;
+    `cards`: the record cards kept from the preview's last build)."""
+    cards = cards or Cards()
+    cards.start(env, plan.views)
+    resolver = SiteResolver(site, plan.views, urls, env, cards)
     markdown = MarkdownRenderer(resolver, site.config.allow_raw_html, prepared)
-    return PageRenderer(env, markdown, plan.shared)
+    return PageRenderer(env, markdown, {**plan.shared, **cards.globals()})
 
 
 def markdown_problems(page: Page, body: RenderResult) -> list[Problem]:

@@ -1,0 +1,70 @@
+"""The record cards (the macros in `_cards.html`), each rendered once for a record's view.
+
+A big site's timeline and quotes page show thousands of cards, and each card also shows on its
+record's embed page and on its actors' pages. A card shows nothing but its view (through the
+templates), so its HTML is kept by the view's identity: within a build, and in the preview from
+one build to the next, where a view equal to the last build's is the same object (see
+plan.views.build_views), so renaming an actor renders again only the cards that name it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..plan.views import EventView, QuoteView, Views
+
+CARDS_TEMPLATE = "_cards.html"
+
+
+class Cards:
+    """`event_card(event, heading_level)` and `quote_card(quote)` for templates, each card kept
+    once made. `start` comes before each build."""
+
+    def __init__(self) -> None:
+        self.env: jinja2.Environment | None = None
+        self.macros: Any = None
+        """`_cards.html` as a module, as the kept cards were made with it."""
+        self.checked = False
+        """Whether this build has looked `_cards.html` up (the preview reloads an edited one)."""
+        self.made: dict[tuple[str, int, tuple[Any, ...]], tuple[object, Markup]] = {}
+        """(macro, id of the view, other arguments) -> (the view, kept so that its id stays its
+        own, and its card)."""
+
+    def start(self, env: jinja2.Environment, views: Views) -> None:
+        """Before a build: let go of the cards of views the site no longer has."""
+        if env is not self.env:
+            self.env, self.macros, self.made = env, None, {}
+        self.checked = False
+        live = {id(view) for view in views.events} | {id(view) for view in views.quotes}
+        self.made = {key: made for key, made in self.made.items() if key[1] in live}
+
+    def globals(self) -> dict[str, Any]:
+        """The functions templates call."""
+        return {"event_card": self.event_card, "quote_card": self.quote_card}
+
+    def event_card(self, event: EventView, heading_level: int = 3) -> Markup:
+        return self._card("event_card", event, heading_level)
+
+    def quote_card(self, quote: QuoteView) -> Markup:
+        return self._card("quote_card", quote)
+
+    def _card(self, macro: str, view: object, *arguments: Any) -> Markup:
+        if not self.checked:
+            self._check_template()
+        key = (macro, id(view), arguments)
+        made = self.made.get(key)
+        if made is None:
+            made = self.made[key] = (view, Markup(getattr(self.macros, macro)(view, *arguments)))
+        return made[1]
+
+    def _check_template(self) -> None:
+        """Look `_cards.html` up, once a build: if it is not the one the kept cards were made
+        with, they are made again."""
+        assert self.env is not None, "Cards.start comes first"
+        module = self.env.get_template(CARDS_TEMPLATE).module
+        if module is not self.macros:
+            self.macros, self.made = module, {}
+        self.checked = True
