@@ -168,7 +168,7 @@ def make_renderer(
 ) -> PageRenderer:
     """The renderer of a planned site (`prepared`: pages' HTML made ahead by the build's helper;
     `cards`: the record cards kept from the preview's last build)."""
-    cards = cards or Cards()
+    cards = cards or Cards(keep=False)
     cards.start(env, plan.views)
     resolver = SiteResolver(site, plan.views, urls, env, cards)
     markdown = MarkdownRenderer(resolver, site.config.allow_raw_html, prepared)
