@@ -193,3 +193,132 @@ def test_the_preview_keeps_the_policy_and_its_problems_are_styled_under_it(brows
         assert any('"info"' in frame for frame in sent)  # the reload socket connected under connect-src
         context.close()
     assert errors == []
+
+
+# -- what the build reads in each page's policy ---------------------------------------------------
+
+POLICY_CASES = {
+    "img-src 'self' https://upload.wikimedia.org": {"https://upload.wikimedia.org/a.png"},
+    "default-src 'self'; img-src *.example.org data:": {
+        "https://a.b.example.org/x.png",
+        "https://cdn.example.org/img/a.png",
+        "https://cdn.example.org/other/a.png",
+        "//cdn.example.org/img/a.png",  # (http, as the page is)
+        "data:image/png;base64,iVBORw0KGgo=",
+    },
+    "img-src https://cdn.example.org/img/": {"https://cdn.example.org/img/a.png"},
+    "img-src 'none'": set(),
+    "default-src https:": {
+        "https://upload.wikimedia.org/a.png",
+        "https://a.b.example.org/x.png",
+        "https://cdn.example.org/img/a.png",
+        "https://cdn.example.org/other/a.png",
+    },
+    "img-src http://cdn.example.org": {
+        "https://cdn.example.org/img/a.png",
+        "https://cdn.example.org/other/a.png",
+        "//cdn.example.org/img/a.png",
+    },
+    "img-src http://images.example.net:*": {"http://images.example.net:8080/x.png"},
+    "script-src 'self'": "everything",  # nothing governs images
+}
+"""Policy -> the URLs below that it lets an image load from (served over http, on 127.0.0.1)."""
+FOREIGN_IMAGES = [
+    "https://upload.wikimedia.org/a.png",
+    "https://a.b.example.org/x.png",
+    "https://cdn.example.org/img/a.png",
+    "https://cdn.example.org/other/a.png",
+    "//cdn.example.org/img/a.png",
+    "http://images.example.net:8080/x.png",
+    "http://localhost:9/x.png",
+    "data:image/png;base64,iVBORw0KGgo=",
+]
+
+
+def test_the_build_reads_a_policy_as_chromium_does(browser: Any, tmp_path: Path) -> None:
+    """Which images each policy blocks, by check.policy and by Chromium (its violation events)."""
+    from factsite.check.policy import blocks
+
+    for number, policy in enumerate(POLICY_CASES):
+        images = "".join(f'<img src="{url}" alt="">' for url in FOREIGN_IMAGES)
+        meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+        (tmp_path / f"{number}.html").write_text(
+            f"<!doctype html><html><head>{meta}</head><body>{images}</body></html>"
+        )
+    with serve_folder(tmp_path) as root:
+        context, tab, _ = new_tab(browser)
+        context.route(lambda url: not url.startswith(root), lambda route: route.abort())  # no request leaves
+        for number, (policy, allowed) in enumerate(POLICY_CASES.items()):
+            ours = {url for url in FOREIGN_IMAGES if blocks(policy, "img-src", url, root)}
+            expected = set() if allowed == "everything" else set(FOREIGN_IMAGES) - set(allowed)
+            assert ours == expected, policy
+            tab.goto(f"{root}/{number}.html")
+            tab.wait_for_function(f"window.violations.length >= {len(ours)}")
+            tab.wait_for_timeout(200)  # (any further violation would be reported by now)
+            reported = {line.split(" blocked ")[1].split(" at ")[0] for line in tab.evaluate("window.violations")}
+            in_chromium = {url for url in FOREIGN_IMAGES if _reported_as(url, root) in reported}
+            assert in_chromium == ours, policy
+        context.close()
+
+
+def _reported_as(url: str, root: str) -> str:
+    """A blocked URL as a violation event gives it: a data: URL as its scheme alone."""
+    if url.startswith("data:"):
+        return "data"
+    return "http:" + url if url.startswith("//") else url
+
+
+def test_an_image_the_policy_blocks_is_a_problem_where_it_is_written(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write("site.yaml", "title: Test explainer\nbase_url: https://example.org/explainer/\n")
+    project.write(
+        "pages/index.md",
+        """
+        ---
+        title: Home
+        ---
+        Our map: ![Map](https://example.org/explainer/static/favicon.svg)
+
+        Theirs: ![Map](https://upload.wikimedia.org/map.png "A map")
+        """,
+    )
+    result = project.run("build", capsys=capsys)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        f"{project.content}/pages/index.md:6: 'https://upload.wikimedia.org/map.png' will not load: the page's "
+        "Content-Security-Policy (img-src) does not allow it; put the file in static/ and link to it there, or "
+        "allow its site in templates/_policy.html"
+    )
+    assert not project.out.exists()
+    edit(project.root / "templates" / "_policy.html", "img-src 'self'", "img-src 'self' https://upload.wikimedia.org")
+    assert project.run("build", capsys=capsys).code == 0
+
+
+def test_frames_and_scripts_from_elsewhere_are_checked_too(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write("site.yaml", "title: Test explainer\nallow_raw_html: true\n")
+    project.write(
+        "pages/index.md",
+        """
+        ---
+        title: Home
+        ---
+        A video:
+
+        <iframe src="https://www.youtube-nocookie.com/embed/x" title="Video"></iframe>
+        """,
+    )
+    edit(
+        project.root / "templates" / "base.html",
+        "</body>",
+        '<script src="https://cdn.example.org/a.js"></script></body>',
+    )
+    result = project.run("check", capsys=capsys)
+    assert result.code == 1
+    problems = [line for line in result.err.splitlines() if "will not load" in line]
+    video = f"{project.content}/pages/index.md:6: 'https://www.youtube-nocookie.com/embed/x' will not load"
+    frames = [line for line in problems if "(frame-src)" in line]
+    assert len(frames) == 1 and frames[0].startswith(video)
+    assert any(line.startswith(f"{project.out}/index.html:") and "(script-src)" in line for line in problems)

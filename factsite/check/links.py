@@ -14,6 +14,7 @@ from ..content.model import Page
 from ..content.pages import page_body
 from ..errors import Problem
 from ..plan.urls import Urls
+from .policy import ForeignLoad, blocks, foreign_loads
 
 _LINKING_TAG = re.compile(
     rb"<(?=[aAlLsSiI])(?:[aA]|[lL][iI][nN][kK]|[sS][cC][rR][iI][pP][tT]|[iI][mM][gG]|[iI][fF][rR][aA][mM][eE]|[sS][oO][uU][rR][cC][eE])"
@@ -35,10 +36,13 @@ _NAME = re.compile(rb'(?:^|\s)name="([^"]*)"', re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True)
 class PageScan:
-    """The ids a page offers and the links it makes, in order (`html_line` finds a link's line)."""
+    """The ids a page offers and the links it makes, in order (`html_line` finds a link's line),
+    and what it loads from elsewhere, with the policy that may block it (see check.policy)."""
 
     ids: frozenset[str]
     links: tuple[str, ...]
+    foreign: tuple[ForeignLoad, ...] = ()
+    policy: str | None = None
 
 
 def scan_page(data: bytes) -> PageScan:
@@ -59,7 +63,7 @@ def scan_page(data: bytes) -> PageScan:
             links.append(href)
         if anchor is not None:
             ids.add(anchor)
-    return PageScan(frozenset(ids), tuple(links))
+    return PageScan(frozenset(ids), tuple(links), *foreign_loads(data))
 
 
 def html_line(data: bytes, link: int) -> int:
@@ -217,6 +221,31 @@ class LinkChecker:
                     problems.append(self._problem(output_path, href, number, message, html))
             elif fragment and target.endswith(".html"):
                 defer(deferred, target, fragment, output_path, number)
+        if scan.policy:
+            problems += self._blocked(output_path, scan, html)
+        return problems
+
+    def _blocked(self, output_path: str, scan: PageScan, html: bytes | PageHtml) -> list[Problem]:
+        """What the page's own Content-Security-Policy keeps it from loading: at the Markdown line
+        that asks for it, or (a template's) at the page's line."""
+        problems = []
+        source = self.markdown_sources.get(output_path)
+        for offset, url, directive in scan.foreign:
+            if not (scan.policy and blocks(scan.policy, directive, url, self.urls.origin)):
+                continue
+            shown = url if len(url) <= 80 else url[:77] + "..."
+            message = (
+                f"{shown!r} will not load: the page's Content-Security-Policy ({directive}) does not allow it; "
+                "put the file in static/ and link to it there, or allow its site in templates/_policy.html"
+            )
+            if source is not None and url in page_body(source):
+                problems.append(
+                    Problem(source.origin.path, _line_in_markdown(source, url, self.urls), message, "blocked-by-policy")
+                )
+            else:
+                data = html if isinstance(html, bytes) else html(output_path)
+                line = data.count(b"\n", 0, offset) + 1
+                problems.append(Problem(f"{self.shown_output}/{output_path}", line, message, "blocked-by-policy"))
         return problems
 
     def _locate(self, site_path: str, fragment: str) -> tuple[str, bool, str]:
@@ -328,6 +357,8 @@ def _line_in_markdown(page: Page, href: str, urls: Urls) -> int:
     if href.startswith(urls.base_path):
         candidates.append("/" + href[len(urls.base_path) :])
     for offset, text in enumerate(page_body(page).split("\n")):
-        if any(f"({candidate}" in text or f"<{candidate}>" in text for candidate in candidates):
+        if any(
+            f"({candidate}" in text or f"<{candidate}>" in text or f'"{candidate}"' in text for candidate in candidates
+        ):
             return page.body_line + offset
     return page.origin.line
