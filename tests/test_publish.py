@@ -281,6 +281,19 @@ def test_the_model_json_validates_against_its_published_schema(published: Path) 
     assert {q["id"] for q in data["quotes"]} >= {"biden-not-in-the-cards", "daalder-big-line"}
 
 
+def test_the_model_json_holds_the_maps_and_the_overviews_key_moments(published: Path) -> None:
+    data = json.loads((published / "data" / "explainer.json").read_text())
+    site = load_site(REPO / "content")
+    [article_5] = [m for m in data["maps"] if m["id"] == "who-article-5-covers"]
+    assert article_5["title"] == "Who Article 5 covers"
+    assert {"actor": "poland", "category": "member"} in article_5["regions"]
+    assert {"actor": "ukraine", "category": "partner"} in article_5["regions"]
+    assert [c["id"] for c in article_5["categories"]] == ["member", "partner", "russia", "annexed"]
+    assert article_5["area"] == [12, 41, 42, 61]
+    moments = {e["id"]: e["key_moment"] for e in data["events"] if e["key_moment"]}
+    assert moments == {e.id: e.key_moment for e in site.events if e.key_moment} != {}
+
+
 def test_embeds_are_minimal_and_link_back(published: Path) -> None:
     html = (published / "embed/quote/daalder-big-line/index.html").read_text()
     assert '<meta name="robots" content="noindex">' in html

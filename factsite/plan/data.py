@@ -9,7 +9,7 @@ from functools import partial
 from html import escape
 from typing import Any
 
-from ..content.model import ACTOR_KINDS, QUOTE_KINDS, Actor, Event, PartialDate, Quote, Site, Source, Term
+from ..content.model import ACTOR_KINDS, QUOTE_KINDS, Actor, Event, Map, PartialDate, Quote, Site, Source, Term
 from .urls import Urls
 
 SCHEMA_URL_PATH = "data/explainer.schema.json"
@@ -87,6 +87,7 @@ def explainer_json(site: Site, urls: Urls, lines: RecordLines | None = None) -> 
         "events": [lines.line("event", e.id, e, partial(_event, e, urls)) for e in site.events],
         "sources": [lines.line("source", s.id, s, partial(_source, s)) for s in site.sources],
         "terms": [lines.line("term", t.id, t, partial(_term, t, urls)) for t in site.terms],
+        "maps": [lines.line("map", m.id, m, partial(_map, m)) for m in site.maps],
     }
     return _dump(data)
 
@@ -132,6 +133,7 @@ def _event(event: Event, urls: Urls) -> dict[str, Any]:
         "tags": list(event.tags),
         "sources": list(event.sources),
         "quotes": list(event.quotes),
+        "key_moment": event.key_moment or None,
         "url": urls.absolute(f"timeline/#{event.id}"),
     }
 
@@ -156,6 +158,20 @@ def _term(term: Term, urls: Urls) -> dict[str, Any]:
         "definition": term.definition,
         "sources": list(term.sources),
         "url": urls.absolute(f"glossary/#{term.id}"),
+    }
+
+
+def _map(map_: Map) -> dict[str, Any]:
+    """A map as its records say it (the shapes are Natural Earth's; see content.shapes)."""
+    return {
+        "id": map_.id,
+        "title": map_.title,
+        "description": map_.description,
+        "categories": [{"id": category, "label": label} for category, label in map_.categories],
+        "regions": [{"actor": actor, "category": category} for actor, category in map_.regions],
+        "area": list(map_.area) if map_.area else None,
+        "sources": list(map_.sources),
+        "note": map_.note,
     }
 
 
@@ -230,6 +246,7 @@ _EVENT_SCHEMA = _record(
         "tags": _IDS,
         "sources": _IDS,
         "quotes": _IDS,
+        "key_moment": {"type": ["string", "null"], "description": "Its label on the timeline's overview"},
         "url": _TEXT,
     },
     ["id", "start", "title", "url"],
@@ -247,6 +264,24 @@ _SOURCE_SCHEMA = _record(
     },
     ["id", "title", "publisher"],
 )
+_MAP_SCHEMA = _record(
+    {
+        "id": _ID,
+        "title": _TEXT,
+        "description": _TEXT,
+        "categories": _list_of(_record({"id": _ID, "label": _TEXT}, ["id", "label"])),
+        "regions": _list_of(
+            {**_record({"actor": _ID, "category": _ID}, ["actor", "category"]), "description": "An actor's country"}
+        ),
+        "area": {
+            "oneOf": [{"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4}, {"type": "null"}],
+            "description": "West, south, east, north, in degrees",
+        },
+        "sources": _IDS,
+        "note": _TEXT,
+    },
+    ["id", "title", "categories", "regions"],
+)
 _TERM_SCHEMA = _record(
     {"id": _ID, "term": _TEXT, "definition": _TEXT, "sources": _IDS, "url": _TEXT},
     ["id", "term", "definition", "url"],
@@ -260,7 +295,7 @@ def explainer_schema(urls: Urls) -> bytes:
         "$id": urls.absolute(SCHEMA_URL_PATH),
         "title": "Fact-checked explainer data (factsite)",
         "type": "object",
-        "required": ["site", "actors", "quotes", "events", "sources", "terms"],
+        "required": ["site", "actors", "quotes", "events", "sources", "terms", "maps"],
         "additionalProperties": False,
         "properties": {
             "$schema": _TEXT,
@@ -270,6 +305,7 @@ def explainer_schema(urls: Urls) -> bytes:
             "events": _list_of(_EVENT_SCHEMA),
             "sources": _list_of(_SOURCE_SCHEMA),
             "terms": _list_of(_TERM_SCHEMA),
+            "maps": _list_of(_MAP_SCHEMA),
         },
     }
     return (json.dumps(schema, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
