@@ -118,14 +118,20 @@ def test_a_map_around_its_regions_builds(mapped: Project, capsys: pytest.Capture
 @pytest.mark.parametrize(
     ("old", "new", "line", "complaint"),
     [
-        ("    poland: member", "    polnad: member", 5, "unknown actor 'polnad'; did you mean 'poland'?"),
+        ("    poland: member", "    poland: member\n    polnad: member", 7, "unknown actor 'polnad'; did you mean"),
         (
             "    poland: member",
             "    poland: members",
-            5,
+            6,
             "category 'members' is not one of the map's categories; did you mean 'member'?",
         ),
-        ("    poland: member", "    czechia: member", 5, "no shape named 'Czech Republic' for czechia"),
+        ("    poland: member", "    poland: member\n    czechia: member", 7, "no shape named 'Czech Republic'"),
+        (
+            "    poland: member",
+            "    poland: member\n    czechia: member\n  shapes:\n    poland: Poland\n    czechia: Czechland",
+            10,
+            "no shape named 'Czechland' for czechia",
+        ),
         ("  title: The alliance", "  title: The alliance\n  area: [30, 50, 20, 60]", 3, "is not a box"),
     ],
 )

@@ -183,7 +183,7 @@ class Loader:
             label = f"{what} '{record_id}'" if isinstance(record_id, str) else f"{what} #{index}"
             values = read_fields(item, spec, label, self.reporter(shown))
             if values is not None:
-                records.append(make(origin=Origin(shown, item.line, dict(item.key_lines)), **values))
+                records.append(make(origin=Origin(shown, item.line, _key_lines(item)), **values))
             elif isinstance(record_id, str):
                 self.failed_ids.setdefault(what, set()).add(record_id)
         return records
@@ -281,3 +281,12 @@ def _load_records_alone(
     loader = Loader(content_dir, False, parse_yaml, 1)
     records = loader.load_records(name)
     return records, loader.problems.items, loader.failed_ids, loader.unloaded
+
+
+def _key_lines(record: Mapping) -> dict[str, int]:
+    """The line of each field of a record, and of each key of a field that is a mapping."""
+    lines = dict(record.key_lines)
+    for key, value in record.items():
+        if isinstance(value, Mapping):
+            lines.update((f"{key}.{inner}", line) for inner, line in value.key_lines.items())
+    return lines

@@ -111,9 +111,13 @@ class Origin:
     line: int
     """1-based line of the record's first key."""
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False, repr=False)
-    """Line of each field, where known."""
+    """Line of each field, where known, and of each key of a field that is a mapping
+    (`regions.poland`)."""
 
     def line_of(self, key: str) -> int:
+        """The line of a field (or of a key within one; else of that field)."""
+        while key not in self.key_lines and "." in key:
+            key = key.rpartition(".")[0]
         return self.key_lines.get(key, self.line)
 
 

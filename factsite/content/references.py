@@ -38,8 +38,11 @@ class _ReferenceChecker:
         self.problems: list[Problem] = []
         self.unchecked: dict[str, int] = {}
 
-    def need(self, kind: str, ids: Mapping[str, Any], ref: str | None, origin: Origin, field_name: str) -> None:
-        """Report `ref` (a `kind` id in the field `field_name`) if no record has it."""
+    def need(
+        self, kind: str, ids: Mapping[str, Any], ref: str | None, origin: Origin, field_name: str, at: str = ""
+    ) -> None:
+        """Report `ref` (a `kind` id in the field `field_name`, written at the key `at` if not
+        at the field's own line) if no record has it."""
         if ref is None or ref in ids or ref in self.failed_ids.get(kind, ()):
             return
         if kind in self.unloaded:
@@ -47,7 +50,7 @@ class _ReferenceChecker:
             return
         hint = did_you_mean(ref, ids) or f"; add it to the {kind} list or fix the id"
         message = f"field '{field_name}': unknown {kind} '{ref}'{hint}"
-        self.problems.append(Problem(origin.path, origin.line_of(field_name), message, "unknown-reference"))
+        self.problems.append(Problem(origin.path, origin.line_of(at or field_name), message, "unknown-reference"))
 
     def check_config(self, site: Site) -> None:
         for figure in site.config.figures:
@@ -60,13 +63,14 @@ class _ReferenceChecker:
             self.problems.append(Problem(drawn.origin.path, drawn.origin.line_of("categories"), message, "field-value"))
         named = dict(drawn.shapes)
         for actor_id, category in drawn.regions:
-            self.need("actor", site.actor_by_id, actor_id, drawn.origin, "regions")
+            region = f"regions.{actor_id}"
+            self.need("actor", site.actor_by_id, actor_id, drawn.origin, "regions", at=region)
             actor = site.actor_by_id.get(actor_id)
             shape = shape_of(actor_id, actor.name, named) if actor else None
             if shape is not None and shape not in shapes():
                 hint = did_you_mean(shape, shapes()) or ""
                 message = f"field 'regions': no shape named '{shape}' for {actor_id}{hint}; name it in 'shapes'"
-                where = drawn.origin.line_of("shapes" if actor_id in named else "regions")
+                where = drawn.origin.line_of(f"shapes.{actor_id}" if actor_id in named else region)
                 self.problems.append(Problem(drawn.origin.path, where, message, "unknown-reference"))
             if category not in dict(drawn.categories):
                 hint = did_you_mean(category, dict(drawn.categories)) or "; add it to 'categories'"
@@ -74,14 +78,13 @@ class _ReferenceChecker:
                     f"field 'regions': {actor_id}'s category '{category}' is not one of the map's categories{hint}"
                 )
                 self.problems.append(
-                    Problem(drawn.origin.path, drawn.origin.line_of("regions"), message, "unknown-reference")
+                    Problem(drawn.origin.path, drawn.origin.line_of(region), message, "unknown-reference")
                 )
         for actor_id, _ in drawn.shapes:
             if actor_id not in dict(drawn.regions):
                 message = f"field 'shapes': '{actor_id}' is not one of the map's regions"
-                self.problems.append(
-                    Problem(drawn.origin.path, drawn.origin.line_of("shapes"), message, "unknown-reference")
-                )
+                where = drawn.origin.line_of(f"shapes.{actor_id}")
+                self.problems.append(Problem(drawn.origin.path, where, message, "unknown-reference"))
         for source_id in drawn.sources:
             self.need("source", site.source_by_id, source_id, drawn.origin, "sources")
 
