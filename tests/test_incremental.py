@@ -97,6 +97,22 @@ def test_template_and_static_edits_are_picked_up(bundled: Project, builder: Rebu
     assert_same_as_clean_build(builder, tmp_path)
 
 
+def test_editing_a_template_that_another_imports_is_picked_up(
+    bundled: Project, builder: Rebuilder, tmp_path: Path
+) -> None:
+    templates = bundled.root / "templates"
+    (templates / "_bits.html").write_text("{% macro said() %}Said{% endmacro %}\n")
+    edit(templates / "_cards.html", "{% macro quote_card", '{% from "_bits.html" import said %}{% macro quote_card')
+    edit(templates / "_cards.html", "Permalink</a>", "{{ said() }}</a>")
+    builder.build()
+    assert ">Said</a>" in (builder.options.output_dir / "quotes" / "index.html").read_text()
+    (templates / "_bits.html").write_text("{% macro said() %}Link to this quote{% endmacro %}\n")
+    report = builder.build()
+    assert "quotes/index.html" in report.changed
+    assert ">Link to this quote</a>" in (builder.options.output_dir / "quotes" / "index.html").read_text()
+    assert_same_as_clean_build(builder, tmp_path)
+
+
 def test_renaming_and_deleting_pages_leaves_no_stale_files(
     bundled: Project, builder: Rebuilder, tmp_path: Path
 ) -> None:

@@ -162,9 +162,10 @@ class Rebuilder:
         """Render, check and stage what changed; if nothing is wrong, move it into the folder."""
         options = self.options
         with template_errors(options.templates_dir):
-            env = self.environment_for(urls, assets.output_path_of)
+            templates = _templates_state(options.templates_dir)
+            env = self.environment_for(urls, assets.output_path_of, templates)
             renderer = make_renderer(site, plan, urls, env, cards=self.cards)
-            shared = (site.config, urls, plan.shared, env, _templates_state(options.templates_dir))
+            shared = (site.config, urls, plan.shared, env, templates)
             everything = shared != self.good.shared
             assert isinstance(renderer.md.resolver, SiteResolver)
             self.markdown.start(renderer.md.resolver, site.config.allow_raw_html, everything, replanned)
@@ -226,10 +227,17 @@ class Rebuilder:
         if job.output_path.endswith(".html") and (staged or job.output_path not in self.good.links.ids):
             build.links.page(job.output_path, scan_page(data), build.update.read)
 
-    def environment_for(self, urls: Urls, assets: dict[str, str]) -> jinja2.Environment:
-        """The environment, made again only if what it was made for changed (it re-reads edited
-        template files itself)."""
-        key = (self.options.templates_dir.resolve(), urls.base_path, urls.origin, tuple(sorted(assets.items())))
+    def environment_for(self, urls: Urls, assets: dict[str, str], templates: tuple[Any, ...]) -> jinja2.Environment:
+        """The environment, made again only if what it was made for changed: base URL, static
+        files, or any template (Jinja reloads an edited template, but not one that imports it:
+        a module it imported once, such as _cards.html's, would keep the old macros)."""
+        key = (
+            self.options.templates_dir.resolve(),
+            urls.base_path,
+            urls.origin,
+            tuple(sorted(assets.items())),
+            templates,
+        )
         if self.environment is None or self.environment[0] != key:
             self.environment = (key, make_environment(self.options.templates_dir, urls, assets))
         return self.environment[1]
