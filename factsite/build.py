@@ -34,6 +34,8 @@ class BuildReport:
     files: int
     seconds: float
     quotes: QuoteCount
+    site: Site
+    """What was built (`check --external` then reads its links)."""
 
 
 def build_site(
@@ -60,7 +62,7 @@ def build_site(
         else:
             rendering.into(None)
     files = len(plan.files) + len(assets.files)
-    return BuildReport(len(plan.jobs), files, time.perf_counter() - started, count_verified(site))
+    return BuildReport(len(plan.jobs), files, time.perf_counter() - started, count_verified(site), site)
 
 
 def _given_or_started(

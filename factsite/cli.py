@@ -9,13 +9,16 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from .errors import SiteError, UsageError
 from .options import BuildOptions, default_workers
 from .parallel.helper import helper_for
 from .parallel.pool import WorkerLost
 from .report import FORMATS, github_lines, json_report, text_lines
+
+if TYPE_CHECKING:  # (the model is imported only when a command needs it)
+    from .content.model import Site
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
@@ -257,16 +260,14 @@ def _build(args: argparse.Namespace, options: BuildOptions) -> int:
     if args.format != "json" and not args.quiet and report.quotes.total:
         print(report.quotes.summary())
     if external:
-        return _check_external(args, options)
+        return _check_external(args, options, report.site)
     return EXIT_OK
 
 
-def _check_external(args: argparse.Namespace, options: BuildOptions) -> int:
+def _check_external(args: argparse.Namespace, options: BuildOptions, site: Site) -> int:
     """`check --external`, once the site itself checks: every link to another site requested."""
     from .check.external import check_external, external_links
-    from .content.load import load_site
 
-    site = load_site(options.content_dir, options.include_drafts)
     report = check_external(external_links(site), options.cache_folder() / "external-links.json", args.timeout)
     if report.problems:
         _report_problems(SiteError(report.problems), args.format, "nothing was written")
