@@ -204,6 +204,25 @@ def test_the_preview_checks_quotes_again_when_an_archive_changes(archived: Proje
     assert state.load([archive]).quote_by_id["first"]
 
 
+def test_the_preview_reads_an_archive_again_only_when_its_text_changed(
+    archived: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[int] = []
+    real_read = Archive.read.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(Archive, "read", classmethod(lambda cls, *args: read.append(1) or real_read(cls, *args)))
+    state = ContentState(archived.content, include_drafts=True)
+    state.load()
+    assert len(read) == 1
+    actors = archived.content / "actors.yaml"
+    actors.write_text(actors.read_text().replace("name: Ada", "name: Ada Lovelace"))
+    assert state.load([actors]).actor_by_id["ada"].name == "Ada Lovelace"
+    assert len(read) == 1  # the quotes were checked again, against the archive as read before
+    archive = archived.content / "archives" / "article.md"
+    archive.write_text(ARTICLE + "\nA paragraph added later.\n")
+    state.load([archive])
+    assert len(read) == 2
+
+
 def test_the_bundled_explainer_verifies_every_quote(capsys) -> None:
     assert main(["check", "--content", str(REPO / "content")]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "22 of 22 quotes verified against archived sources"

@@ -16,6 +16,7 @@ from .files import resolved_path
 from .load import Loader
 from .model import Page, Site, SiteConfig
 from .pages import ParseYaml, read_page
+from .provenance import ReadArchives
 from .schema import RECORD_FILES
 from .yaml_flat import parse_yaml
 
@@ -44,6 +45,8 @@ class ContentState:
         self._pages_resolved: tuple[str, str] | None = None
         self.site: Site | None = None
         """The latest load's site, if it loaded."""
+        self.archives = ReadArchives()
+        """Sources' archives as the latest load read them."""
 
     def load(self, changed: Collection[Path] | None = None) -> Site:
         """The site, reading only `changed` files (everything when None or on the first load);
@@ -138,7 +141,7 @@ class ContentState:
         return loader.finish(config, records)
 
     def _loader(self) -> Loader:
-        return Loader(self.content_dir, self.include_drafts, self.parse, 1)
+        return Loader(self.content_dir, self.include_drafts, self.parse, 1, self.archives)
 
 
 def _with_new_text(site: Site, edited: dict[int, tuple[Page, _Read]] | None) -> Site | None:

@@ -14,7 +14,7 @@ from .fields import Field, Report, read_fields
 from .files import BIG_RECORD_FILE, file_size, is_within, list_files, read_text
 from .model import Figure, Origin, Page, Site, SiteConfig
 from .pages import ParseYaml, read_page, stem
-from .provenance import verify_quotes
+from .provenance import ReadArchives, verify_quotes
 from .references import check_references
 from .schema import FIGURE_FIELDS, RECORD_FILES, SITE_FIELDS
 from .yaml_flat import Mapping, parse_yaml
@@ -40,8 +40,17 @@ def load_site(content_dir: Path, include_drafts: bool = False, parse: ParseYaml 
 class Loader:
     """One load of a content folder; collects problems instead of stopping at the first."""
 
-    def __init__(self, content_dir: Path, include_drafts: bool, parse: ParseYaml, workers: int) -> None:
+    def __init__(
+        self,
+        content_dir: Path,
+        include_drafts: bool,
+        parse: ParseYaml,
+        workers: int,
+        archives: ReadArchives | None = None,
+    ) -> None:
         self.content_dir = content_dir
+        self.archives = archives
+        """Sources' archives as an earlier load read them (the preview's)."""
         self.include_drafts = include_drafts
         self.parse = parse
         self.workers = workers
@@ -62,7 +71,7 @@ class Loader:
         problems, unchecked = check_references(site, self.failed_ids, set(self.unloaded))
         self.problems.extend(problems)
         if "source" not in self.unloaded:
-            self.problems.extend(verify_quotes(site, self.content_dir))
+            self.problems.extend(verify_quotes(site, self.content_dir, self.archives))
         if self.problems or config is None:
             partial = PartialContent(self.declared_ids(site), site.pages, self.unloaded, unchecked)
             raise SiteError(self.problems.items, partial)

@@ -4,6 +4,7 @@ word (see quote_match for what typography is forgiven)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,16 +46,38 @@ def _archive_of(site: Site, quote: Quote) -> str | None:
     return source.archive if source is not None else None
 
 
-def verify_quotes(site: Site, content_dir: Path) -> list[Problem]:
+class ReadArchives:
+    """Archives as read, by the digest of their text, from one check to the next: the preview
+    checks every quote again after each record edit, and reading a few hundred archives again
+    (about 2 ms for 50 KB each, most of it normalising the words) would cost more than the edit.
+    Only the archives the latest check read are kept."""
+
+    def __init__(self) -> None:
+        self.kept: dict[bytes, Archive] = {}
+        self.used: dict[bytes, Archive] = {}
+
+    def archive(self, text: str, is_html: bool) -> Archive:
+        key = hashlib.blake2b(text.encode(), digest_size=16, person=b"html" if is_html else b"text").digest()
+        archive = self.used.get(key) or self.kept.get(key) or Archive.read(text, is_html)
+        self.used[key] = archive
+        return archive
+
+    def check_done(self) -> None:
+        self.kept, self.used = self.used, {}
+
+
+def verify_quotes(site: Site, content_dir: Path, read: ReadArchives | None = None) -> list[Problem]:
     """Problems with sources' archives, and with every quote not found word for word in its
-    source's archive."""
+    source's archive (`read`: the archives a previous check read)."""
+    read = read or ReadArchives()
     problems = [problem for source in site.sources for problem in _dates_need_a_copy(source)]
     archives: dict[str, Archive | None] = {}
     for source in site.sources:
         if source.archive is not None and source.archive not in archives:
-            archive, read_problems = _read_archive(source, content_dir)
+            archive, read_problems = _read_archive(source, content_dir, read)
             archives[source.archive] = archive
             problems += read_problems
+    read.check_done()
     for quote in site.quotes:
         quoted_from = site.source_by_id.get(quote.source)
         archive = archives.get(quoted_from.archive) if quoted_from is not None and quoted_from.archive else None
@@ -73,7 +96,7 @@ def _dates_need_a_copy(source: Source) -> Iterable[Problem]:
         yield Problem(origin.path, origin.line_of("archived"), message, "archive-date")
 
 
-def _read_archive(source: Source, content_dir: Path) -> tuple[Archive | None, list[Problem]]:
+def _read_archive(source: Source, content_dir: Path, read: ReadArchives) -> tuple[Archive | None, list[Problem]]:
     assert source.archive is not None
     origin, path = source.origin, content_dir / source.archive
     line = origin.line_of("archive")
@@ -86,7 +109,7 @@ def _read_archive(source: Source, content_dir: Path) -> tuple[Archive | None, li
     text, problems = read_text(path, str(path))
     if text is None:
         return None, problems
-    return Archive.read(text, is_html=path.suffix in (".html", ".htm")), []
+    return read.archive(text, is_html=path.suffix in (".html", ".htm")), []
 
 
 def _check_quote(quote: Quote, source: Source, archive: Archive) -> list[Problem]:
