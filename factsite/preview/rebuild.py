@@ -239,7 +239,8 @@ class Rebuilder:
             templates,
         )
         if self.environment is None or self.environment[0] != key:
-            self.environment = (key, make_environment(self.options.templates_dir, urls, assets))
+            # (made again for any template edit: no need to look at each template file as it is used)
+            self.environment = (key, make_environment(self.options.templates_dir, urls, assets, auto_reload=False))
         return self.environment[1]
 
 

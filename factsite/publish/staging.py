@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 MARKER = ".factsite-build"
 """Written into every output folder; only a folder holding it may be replaced."""
@@ -132,7 +132,7 @@ def _clear_way(root: Path, destination: Path) -> None:
 def inside(root: Path, output_path: str) -> Path:
     """Resolve a site-relative output path, refusing anything that would leave `root`."""
     _check_output_path(output_path)
-    return root.joinpath(*PurePosixPath(output_path).parts)
+    return root / output_path
 
 
 def _check_output_path(output_path: str) -> None:
