@@ -31,7 +31,7 @@ CODES = {
     "asset-missing": "a file named in site.yaml that static/ does not have",
     "broken-link": "a link to a page, file or anchor the site does not have",
     "link-leaves-site": "a link that would leave the site's base path",
-    "blocked-by-policy": "an image, frame, script or media file the page's Content-Security-Policy keeps out",
+    "blocked-by-policy": "a file from elsewhere (image, frame, script, stylesheet...) the page's policy blocks",
     "template-error": "a template that does not compile or fails as it renders",
     "template-missing": "a template the build needs and the folder does not have",
     "references-not-checked": "(a note) references into a file that did not load, left unchecked",

@@ -315,6 +315,11 @@ def test_frames_and_scripts_from_elsewhere_are_checked_too(
         "</body>",
         '<script src="https://cdn.example.org/a.js"></script></body>',
     )
+    edit(
+        project.root / "templates" / "base.html",
+        "</head>",
+        '<link href="https://fonts.example.org/css?family=Serif" rel="stylesheet"></head>',
+    )
     result = project.run("check", capsys=capsys)
     assert result.code == 1
     problems = [line for line in result.err.splitlines() if "will not load" in line]
@@ -322,3 +327,4 @@ def test_frames_and_scripts_from_elsewhere_are_checked_too(
     frames = [line for line in problems if "(frame-src)" in line]
     assert len(frames) == 1 and frames[0].startswith(video)
     assert any(line.startswith(f"{project.out}/index.html:") and "(script-src)" in line for line in problems)
+    assert any(line.startswith(f"{project.out}/index.html:") and "(style-src)" in line for line in problems)

@@ -1,7 +1,7 @@
 """What a page's own Content-Security-Policy lets a browser load.
 
-Every page carries a policy (templates/_policy.html): an image, frame, script or media file from
-a source the policy does not allow simply does not show, with no error a reader sees. So the build
+Every page carries a policy (templates/_policy.html): an image, frame, script, stylesheet or media
+file from a source the policy does not allow simply does not load, with no error a reader sees. So the build
 reads each page's policy as a browser would and reports such a load as a broken page, wherever
 the author wrote it. Only what the policy can block is read here: loads from another origin (or a
 `data:`/`blob:` URL); the site's own files are the link check's.
@@ -24,6 +24,10 @@ literal, which the regex engine finds quickly; 3 us a page against 12 for five `
 _LOADING_TAG = re.compile(
     rb'<(img|iframe|script|audio|video|source|track|embed)\s(?:[^>]*?\s)?src="([^"]*)"', re.IGNORECASE
 )
+_FOREIGN_LINK = re.compile(
+    rb'<[lL][iI][nN][kK]\s[^>]*?href="((?:[hH][tT][tT][pP][sS]?:|//|[dD][aA][tT][aA]:)[^"]*)"[^>]*>'
+)
+_REL = re.compile(rb'\srel="([^"]*)"', re.IGNORECASE)
 _POLICY = re.compile(rb'<meta http-equiv="Content-Security-Policy" content="([^"]*)"', re.IGNORECASE)
 
 DIRECTIVE = {
@@ -37,6 +41,13 @@ DIRECTIVE = {
     b"embed": "object-src",
 }
 """The directive that governs each loading tag."""
+LINK_DIRECTIVE = {
+    b"stylesheet": "style-src",
+    b"icon": "img-src",
+    b"apple-touch-icon": "img-src",
+    b"manifest": "manifest-src",
+}
+"""The directive that governs a <link> of each `rel` that loads something."""
 FALLBACK = {"frame-src": ("child-src", "default-src")}
 """Where a directive is missing, the one that governs instead (else default-src)."""
 
@@ -46,13 +57,19 @@ ForeignLoad = tuple[int, str, str]
 
 def foreign_loads(data: bytes) -> tuple[tuple[ForeignLoad, ...], str | None]:
     """What a page (UTF-8, as written) loads from other origins, and its policy (None: none)."""
-    if not _FOREIGN_HINT.search(data):
-        return (), None
     loads = []
-    for tag in _LOADING_TAG.finditer(data):
-        url = unescape(tag.group(2).decode())
-        if _is_foreign(url):
-            loads.append((tag.start(), url, DIRECTIVE[tag.group(1).lower()]))
+    if _FOREIGN_HINT.search(data):
+        for tag in _LOADING_TAG.finditer(data):
+            url = unescape(tag.group(2).decode())
+            if _is_foreign(url):
+                loads.append((tag.start(), url, DIRECTIVE[tag.group(1).lower()]))
+    for tag in _FOREIGN_LINK.finditer(data):  # (a page's canonical and feed links are such)
+        rel = _REL.search(tag.group())
+        directives = [LINK_DIRECTIVE[r] for r in rel.group(1).lower().split() if r in LINK_DIRECTIVE] if rel else []
+        if directives:
+            loads.append((tag.start(), unescape(tag.group(1).decode()), directives[0]))
+    if not loads:
+        return (), None
     policy = _POLICY.search(data)
     return tuple(loads), unescape(policy.group(1).decode()) if policy else None
 
