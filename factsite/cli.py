@@ -236,7 +236,7 @@ def _build(args: argparse.Namespace, options: BuildOptions) -> int:
                 if progress is not None:
                     progress.clear()
     except SiteError as error:
-        _report_problems(error, args.format, kept)
+        _report_problems(error, args.format, kept, options.output_dir)
         return EXIT_CONTENT
     except WorkerLost as error:
         print(f"error: {error}; {kept}.", file=sys.stderr)
@@ -270,7 +270,7 @@ def _check_external(args: argparse.Namespace, options: BuildOptions, site: Site)
 
     report = check_external(external_links(site), options.cache_folder() / "external-links.json", args.timeout)
     if report.problems:
-        _report_problems(SiteError(report.problems), args.format, "nothing was written")
+        _report_problems(SiteError(report.problems), args.format, "nothing was written", options.output_dir)
     elif args.format == "json":
         print(json_report([], []))
     if args.format != "json":
@@ -278,12 +278,12 @@ def _check_external(args: argparse.Namespace, options: BuildOptions, site: Site)
     return EXIT_CONTENT if report.problems else EXIT_OK
 
 
-def _report_problems(error: SiteError, output_format: str, kept: str) -> None:
+def _report_problems(error: SiteError, output_format: str, kept: str, output_dir: Path) -> None:
     if output_format == "json":
         print(json_report(error.problems, error.notes))
         return
     lines = github_lines(error.problems, error.notes) if output_format == "github" else []
-    for line in lines or text_lines(error.problems, error.notes):
+    for line in lines or text_lines(error.problems, error.notes, str(output_dir)):
         print(line, file=sys.stdout if output_format == "github" else sys.stderr)
     count = len(error.problems)
     print(f"{count} problem{'s' if count != 1 else ''} found; {kept}.", file=sys.stderr)

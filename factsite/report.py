@@ -10,9 +10,28 @@ from .errors import Problem
 FORMATS = ("text", "json", "github")
 
 
-def text_lines(problems: list[Problem], notes: list[Problem]) -> list[str]:
-    """One line per problem, then one per note."""
-    return [str(problem) for problem in problems] + [f"{note.path}:{note.line}: note: {note.message}" for note in notes]
+SAME_SHOWN = 3
+"""How many times a problem a template makes on every page of the output is shown."""
+
+
+def text_lines(problems: list[Problem], notes: list[Problem], output_dir: str = "") -> list[str]:
+    """One line per problem, then one per note. A problem found in the output's pages (made by a
+    template: the same message on each page that uses it) is shown SAME_SHOWN times, then counted,
+    so a mistake in base.html is not ten thousand lines."""
+    lines: list[str] = []
+    seen: dict[tuple[str, str], int] = {}
+    for problem in problems:
+        if output_dir and problem.path.startswith(output_dir + "/"):
+            key = (problem.code, problem.message)
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > SAME_SHOWN:
+                continue
+        lines.append(str(problem))
+    for (_, message), count in seen.items():
+        if count > SAME_SHOWN:
+            more = count - SAME_SHOWN
+            lines.append(f"{output_dir}/: note: and {more} more page{'s' if more > 1 else ''} with: {message}")
+    return lines + [f"{note.path}:{note.line}: note: {note.message}" for note in notes]
 
 
 def json_report(problems: list[Problem], notes: list[Problem]) -> str:

@@ -393,3 +393,19 @@ def test_problems_as_github_annotations(project: Project, capsys) -> None:
         "one line (a line starting with '- ' is a list item)",
     ]
     assert result.err == "1 problem found; nothing was written.\n"
+
+
+def test_a_mistake_a_template_makes_on_every_page_is_shown_three_times_then_counted(
+    bundled: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = bundled.root / "templates" / "base.html"
+    base.write_text(base.read_text().replace("</footer>", '<a href="/no-such-page/">Gone</a></footer>'))
+    result = bundled.run("build", capsys=capsys)
+    assert result.code == 1
+    lines = result.err.splitlines()
+    broken = [line for line in lines if "broken link '/no-such-page/'" in line]
+    assert len(broken) == 4 and all(line.startswith(f"{bundled.out}/") for line in broken[:3])
+    pages = len(list((bundled.root / "templates").glob("*.html")))  # (not a count to test: just more than 3)
+    more = int(re.search(r"and (\d+) more pages with: broken link", broken[3]).group(1))  # type: ignore[union-attr]
+    assert broken[3].startswith(f"{bundled.out}/: note: and ") and more > pages
+    assert lines[-1] == f"{3 + more} problems found; {bundled.out}/ was left as it was."

@@ -238,10 +238,9 @@ class LinkChecker:
                 f"{shown!r} will not load: the page's Content-Security-Policy ({directive}) does not allow it; "
                 "put the file in static/ and link to it there, or allow its site in templates/_policy.html"
             )
-            if source is not None and url in page_body(source):
-                problems.append(
-                    Problem(source.origin.path, _line_in_markdown(source, url, self.urls), message, "blocked-by-policy")
-                )
+            line = _line_in_markdown(source, url, self.urls) if source is not None else None
+            if source is not None and line is not None:
+                problems.append(Problem(source.origin.path, line, message, "blocked-by-policy"))
             else:
                 data = html if isinstance(html, bytes) else html(output_path)
                 line = data.count(b"\n", 0, offset) + 1
@@ -277,9 +276,11 @@ class LinkChecker:
     def _problem(
         self, output_path: str, href: str, number: int, message: str, html: bytes | PageHtml, code: str = "broken-link"
     ) -> Problem:
+        """At the Markdown line that wrote the link; else (a template's) at the page's line."""
         source = self.markdown_sources.get(output_path)
-        if source is not None:
-            return Problem(source.origin.path, _line_in_markdown(source, href, self.urls), message, code)
+        line = _line_in_markdown(source, href, self.urls) if source is not None else None
+        if source is not None and line is not None:
+            return Problem(source.origin.path, line, message, code)
         data = html if isinstance(html, bytes) else html(output_path)
         return Problem(f"{self.shown_output}/{output_path}", html_line(data, number), message, code)
 
@@ -351,8 +352,9 @@ def _resolve(href: str, page_url: str, base_path: str, origin: str) -> tuple[str
     return ("ok", normalized[len(base_path) :], unquote(parts.fragment))
 
 
-def _line_in_markdown(page: Page, href: str, urls: Urls) -> int:
-    """The body line that wrote this link; record references are found by their resolved form too."""
+def _line_in_markdown(page: Page, href: str, urls: Urls) -> int | None:
+    """The body line that wrote this link (record references are found by their resolved form
+    too), or None where the Markdown does not have it (a template made it)."""
     candidates = [href]
     if href.startswith(urls.base_path):
         candidates.append("/" + href[len(urls.base_path) :])
@@ -361,4 +363,4 @@ def _line_in_markdown(page: Page, href: str, urls: Urls) -> int:
             f"({candidate}" in text or f"<{candidate}>" in text or f'"{candidate}"' in text for candidate in candidates
         ):
             return page.body_line + offset
-    return page.origin.line
+    return None

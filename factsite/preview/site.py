@@ -17,6 +17,7 @@ from ..errors import Problem, SiteError
 from ..options import BuildOptions
 from ..plan.urls import Urls
 from ..publish.staging import MARKER
+from ..report import text_lines
 from .browsers import PreviewAssets
 from .rebuild import Rebuilder
 
@@ -46,9 +47,10 @@ class Preview:
             report = self.rebuilder.build(changed_sources)
         except SiteError as error:
             self.problems = error.problems
-            self.overlay = error_overlay(error.problems)
-            for problem in error.problems:
-                print(problem, file=sys.stderr, flush=True)
+            lines = text_lines(error.problems, [], str(self.site_dir))
+            self.overlay = error_overlay(lines)
+            for line in lines:
+                print(line, file=sys.stderr, flush=True)
             count = len(error.problems)
             print(f"{count} problem{'s' if count != 1 else ''}; still serving the last good build.", file=sys.stderr)
             return None
@@ -98,10 +100,10 @@ class Preview:
         return PreviewFiles
 
 
-def error_overlay(problems: list[Problem]) -> bytes:
+def error_overlay(problem_lines: list[str]) -> bytes:
     """HTML shown over every preview page while the latest edit does not build (errors.css
     places it)."""
-    lines = "\n".join(escape(str(problem)) for problem in problems)
+    lines = "\n".join(escape(line) for line in problem_lines)
     return (
         PreviewAssets.ERRORS_TAG
         + (
