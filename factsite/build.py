@@ -86,7 +86,7 @@ def _prepare_renderer(
     pages' Markdown the helper has parsed meanwhile."""
     with template_errors(options.templates_dir):
         compiled_dir = options.compiled_templates_folder(write)
-        env = make_environment(options.templates_dir, urls, assets.output_path_of, False, compiled_dir)
+        env = make_environment(options.templates_dir, urls, assets.output_path_of, compiled_dir=compiled_dir)
         renderer = make_renderer(site, plan, urls, env, helper.markdown())
         renderer.compile_templates({job.template for job in plan.jobs}, helper.templates())
     return renderer

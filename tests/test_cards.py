@@ -50,7 +50,7 @@ def test_each_card_is_made_once_per_record_and_heading_level(bundled: Project, c
 
 def test_kept_cards_are_made_again_when_the_template_or_the_records_change(bundled: Project, counted) -> None:
     templates, calls = counted
-    env = make_environment(templates, Urls(""), {})
+    env = make_environment(templates, Urls(""), {}, auto_reload=True)  # (sees an edited template)
     env.globals["made"] = lambda: calls.append(1) or len(calls)
     site = load_site(bundled.content)
     views = build_views(site, Urls(""))

@@ -91,3 +91,36 @@ def test_the_authors_guide_commands_run_as_shown(tmp_path: Path) -> None:
     check = [sys.executable, str(REPO / "build.py"), "check", "--content", "my-explainer", "--drafts"]
     result = subprocess.run(check, cwd=tmp_path, capture_output=True, text=True)
     assert "example.md" not in result.stderr  # the guide's Markdown example is valid
+
+
+def test_the_template_reference_lists_what_the_build_gives_each_template() -> None:
+    """docs/templates.md against the plan of the bundled site: every template file, every
+    template's own variables (in its row), those every page gets, and every function."""
+    import jinja2
+
+    from factsite.content.load import load_site
+    from factsite.plan.pages import plan_site
+    from factsite.plan.urls import Urls
+    from factsite.publish.assets import collect_assets
+    from factsite.render.cards import Cards
+    from factsite.render.renderer import make_environment
+
+    guide = (REPO / "docs" / "templates.md").read_text(encoding="utf-8")
+    rows = {line.split("`")[1]: line for line in guide.splitlines() if line.startswith("| `")}
+    for template in (REPO / "templates").glob("*.html"):
+        assert f"`{template.name}`" in guide, template.name
+    site = load_site(REPO / "content")
+    urls = Urls(site.config.base_url)
+    assets, _ = collect_assets(REPO / "static")
+    plan = plan_site(site, urls, assets.output_path_of, search=True)
+    every_page = set.intersection(*(set(job.variables) for job in plan.jobs)) | set(plan.shared)
+    for name in every_page:
+        assert name in rows, f"{name} is not in the table of variables every page gets"
+    for job in plan.jobs:
+        for name in set(job.variables) - every_page:
+            assert f"`{name}`" in rows[job.template], f"{job.template}'s {name} is not in its row"
+    functions = set(make_environment(REPO / "templates", urls, {}).globals) | set(Cards().globals())
+    ours = functions - set(jinja2.Environment().globals)
+    assert ours == {"url", "absolute_url", "asset", "event_card", "quote_card"}
+    for name in ours:
+        assert f"| `{name}(" in guide, name

@@ -239,8 +239,7 @@ class Rebuilder:
             templates,
         )
         if self.environment is None or self.environment[0] != key:
-            # (made again for any template edit: no need to look at each template file as it is used)
-            self.environment = (key, make_environment(self.options.templates_dir, urls, assets, auto_reload=False))
+            self.environment = (key, make_environment(self.options.templates_dir, urls, assets))
         return self.environment[1]
 
 

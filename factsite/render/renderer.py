@@ -24,7 +24,7 @@ from .templates import CompiledElsewhere, bare_environment, kept_compiled
 
 
 def make_environment(
-    templates_dir: Path, urls: Urls, assets: dict[str, str], auto_reload: bool = True, compiled_dir: Path | None = None
+    templates_dir: Path, urls: Urls, assets: dict[str, str], auto_reload: bool = False, compiled_dir: Path | None = None
 ) -> jinja2.Environment:
     """Our environment with the site's globals: `url()`, `absolute_url()` and `asset()` (a file
     in static/ by its name there: `assets`, name -> output path). With `compiled_dir`, compiled

@@ -23,11 +23,12 @@ _SETTINGS = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
 
 
 def bare_environment(
-    templates_dir: Path, auto_reload: bool = True, bytecode_cache: jinja2.BytecodeCache | None = None
+    templates_dir: Path, auto_reload: bool = False, bytecode_cache: jinja2.BytecodeCache | None = None
 ) -> jinja2.Environment:
     """Our templates' environment without the site's globals: enough to compile them. A missing
     variable is an error, every value is HTML-escaped. `auto_reload` checks each template file for
-    changes on every use: only a repeated build (the preview) needs that."""
+    changes on every use (the preview instead makes a new environment when any template changes:
+    Jinja would not reload a template that imports an edited one)."""
     env = jinja2.Environment(
         auto_reload=auto_reload,
         loader=jinja2.FileSystemLoader(templates_dir),
@@ -126,7 +127,7 @@ def compile_every_template(templates_dir: Path, compiled_dir: Path | None) -> di
     as Jinja's bytecode cache stores them (see CompiledElsewhere). One with a mistake is left out:
     the build reports it if a page uses it."""
     captured = _Captured(kept_compiled(compiled_dir))
-    env = bare_environment(templates_dir, auto_reload=False, bytecode_cache=captured)
+    env = bare_environment(templates_dir, bytecode_cache=captured)
     for name in env.list_templates(extensions=["html"]):  # not whatever else the folder holds
         with contextlib.suppress(Exception):
             env.get_template(name)
