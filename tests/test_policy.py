@@ -328,3 +328,10 @@ def test_frames_and_scripts_from_elsewhere_are_checked_too(
     assert len(frames) == 1 and frames[0].startswith(video)
     assert any(line.startswith(f"{project.out}/index.html:") and "(script-src)" in line for line in problems)
     assert any(line.startswith(f"{project.out}/index.html:") and "(style-src)" in line for line in problems)
+
+
+def test_a_url_no_browser_could_load_is_blocked_not_a_crash() -> None:
+    from factsite.check.policy import blocks
+
+    for url in ("https://example.org:port/a.png", "https://[::1/a.png"):
+        assert blocks("img-src https://example.org", "img-src", url, "https://example.org")

@@ -1,10 +1,10 @@
 """What a page's own Content-Security-Policy lets a browser load.
 
-Every page carries a policy (templates/_policy.html): an image, frame, script, stylesheet or media
-file from a source the policy does not allow simply does not load, with no error a reader sees. So the build
-reads each page's policy as a browser would and reports such a load as a broken page, wherever
-the author wrote it. Only what the policy can block is read here: loads from another origin (or a
-`data:`/`blob:` URL); the site's own files are the link check's.
+Every page carries a policy (templates/_policy.html): an image, frame, script, stylesheet or
+media file from a source the policy does not allow simply does not load, with no error a reader
+sees. So the build reads each page's policy as a browser would and reports such a load as a
+broken page, wherever the author wrote it. Only what the policy can block is read here: loads from
+another origin (or a `data:`/`blob:` URL); the site's own files are the link check's.
 
 Source matching follows CSP Level 3 for the source lists a site would write: `*`, `'none'`,
 `'self'`, schemes (`https:`), and hosts with an optional scheme, `*.` subdomains, port and path.
@@ -105,7 +105,11 @@ _HOST_SOURCE = re.compile(r"^(?:([a-z][a-z0-9+.-]*)://)?(\*|(?:\*\.)?[a-z0-9.-]+
 def _matches(source: str, url: str, origin: str) -> bool:
     if url.startswith("//"):  # the page's own scheme (on GitHub Pages, https)
         url = (origin.partition(":")[0] or "https") + ":" + url
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        url_port = parts.port  # (raises for a port that is not a number)
+    except ValueError:
+        return False  # a URL no browser loads: not allowed by any source
     scheme = parts.scheme.lower()
     lowered = source.lower()
     if lowered == "*":
@@ -126,7 +130,7 @@ def _matches(source: str, url: str, origin: str) -> bool:
         return False
     if not _host_matches(host.lower(), (parts.hostname or "").lower()):
         return False
-    if port != "*" and (parts.port or _DEFAULT_PORT.get(scheme)) != (int(port) if port else _DEFAULT_PORT.get(scheme)):
+    if port != "*" and (url_port or _DEFAULT_PORT.get(scheme)) != (int(port) if port else _DEFAULT_PORT.get(scheme)):
         return False
     if path:
         return parts.path.startswith(path) if path.endswith("/") else parts.path == path
