@@ -50,7 +50,7 @@ def test_each_card_is_made_once_per_record_and_heading_level(bundled: Project, c
 
 def test_kept_cards_are_made_again_when_the_template_or_the_records_change(bundled: Project, counted) -> None:
     templates, calls = counted
-    env = make_environment(templates, Urls(""), {}, auto_reload=True)  # (sees an edited template)
+    env = make_environment(templates, Urls(""), {})
     env.globals["made"] = lambda: calls.append(1) or len(calls)
     site = load_site(bundled.content)
     views = build_views(site, Urls(""))
@@ -61,7 +61,9 @@ def test_kept_cards_are_made_again_when_the_template_or_the_records_change(bundl
     cards.start(env, views)  # the next build, nothing changed: the card is kept
     assert cards.quote_card(quote).startswith("[1]")
     (templates / "_cards.html").write_text(COUNTING_CARDS.replace("] {{", "] Said by {{"))
-    cards.start(env, views)  # the preview's environment reloads an edited template
+    env = make_environment(templates, Urls(""), {})  # the preview's, made again for an edited template
+    env.globals["made"] = lambda: calls.append(1) or len(calls)
+    cards.start(env, views)
     assert cards.quote_card(quote) == f"[2] Said by {quote.speaker.name}"
     rebuilt = build_views(site, Urls("https://example.org/other/"))  # other URLs: other views
     cards.start(env, rebuilt)

@@ -17,7 +17,6 @@ from factsite.plan.urls import Urls
 from factsite.plan.views import build_views
 from factsite.publish.assets import collect_assets
 from factsite.render import pulldown, record_syntax
-from factsite.render.cards import Cards
 from factsite.render.markdown import MarkdownRenderer
 from factsite.render.renderer import SiteResolver, make_environment
 from factsite.render.targets import Resolver
@@ -41,10 +40,7 @@ def site_resolver(content: Path) -> tuple[object, SiteResolver]:
     urls = Urls("https://example.github.io/explainer/")
     assets, _ = collect_assets(REPO / "static")
     env = make_environment(REPO / "templates", urls, assets.output_path_of)
-    views = build_views(site, urls)
-    cards = Cards()
-    cards.start(env, views)
-    return site, SiteResolver(site, views, urls, env, cards)
+    return site, SiteResolver(site, build_views(site, urls), urls, env)
 
 
 @pytest.mark.parametrize("source", [c[1] for c in CASES], ids=[c[0] for c in CASES])

@@ -336,7 +336,7 @@ def test_templates_compiled_elsewhere_are_used_only_while_their_source_is_unchan
 
     (templates / "404.html").write_text("Edited since.\n")
     kept = CompiledTemplates(tmp_path / "kept")
-    env = bare_environment(templates, auto_reload=False, bytecode_cache=CompiledElsewhere(compiled, kept))
+    env = bare_environment(templates, bytecode_cache=CompiledElsewhere(compiled, kept))
     compiled_here.clear()
     assert env.get_template("404.html").render() == "Edited since."
     env.get_template("base.html")

@@ -22,32 +22,31 @@ CARDS_TEMPLATE = "_cards.html"
 
 
 class Cards:
-    """`event_card(event, heading_level)` and `quote_card(quote)` for templates, each card kept
-    once made if `keep`. `start` comes before each build."""
+    """`event_card(event, heading_level)` and `quote_card(quote)`, the environment's globals, each
+    card kept once made if `keep`. `start` comes before each build.
+
+    An environment's `_cards.html` never changes (the preview makes a new environment when any
+    template does), so the cards kept are good for as long as the environment is the same."""
 
     def __init__(self, keep: bool = True) -> None:
         self.keep = keep
         self.env: jinja2.Environment | None = None
         self.macros: Any = None
-        """`_cards.html` as a module, as the kept cards were made with it."""
-        self.checked = False
-        """Whether this build has looked `_cards.html` up (the preview reloads an edited one)."""
+        """`_cards.html` as a module, looked up at the first card (a site's templates may not
+        have it)."""
         self.made: dict[tuple[str, int, tuple[Any, ...]], tuple[object, Markup]] = {}
         """(macro, id of the view, other arguments) -> (the view, kept so that its id stays its
         own, and its card)."""
 
     def start(self, env: jinja2.Environment, views: Views) -> None:
-        """Before a build: let go of the cards of views the site no longer has."""
+        """Before a build: give `env` the card functions, and let go of the cards of views the
+        site no longer has."""
         if env is not self.env:
             self.env, self.macros, self.made = env, None, {}
-        self.checked = False
+            env.globals.update(event_card=self.event_card, quote_card=self.quote_card)
         if self.made:
             live = {id(view) for view in views.events} | {id(view) for view in views.quotes}
             self.made = {key: made for key, made in self.made.items() if key[1] in live}
-
-    def globals(self) -> dict[str, Any]:
-        """The functions templates call."""
-        return {"event_card": self.event_card, "quote_card": self.quote_card}
 
     def event_card(self, event: EventView, heading_level: int = 3) -> Markup:
         return self._card("event_card", event, heading_level)
@@ -56,8 +55,9 @@ class Cards:
         return self._card("quote_card", quote)
 
     def _card(self, macro: str, view: object, *arguments: Any) -> Markup:
-        if not self.checked:
-            self._check_template()
+        if self.macros is None:
+            assert self.env is not None, "Cards.start comes first"
+            self.macros = self.env.get_template(CARDS_TEMPLATE).module
         if not self.keep:
             return Markup(getattr(self.macros, macro)(view, *arguments))
         key = (macro, id(view), arguments)
@@ -65,12 +65,3 @@ class Cards:
         if made is None:
             made = self.made[key] = (view, Markup(getattr(self.macros, macro)(view, *arguments)))
         return made[1]
-
-    def _check_template(self) -> None:
-        """Look `_cards.html` up, once a build: if it is not the one the kept cards were made
-        with, they are made again."""
-        assert self.env is not None, "Cards.start comes first"
-        module = self.env.get_template(CARDS_TEMPLATE).module
-        if module is not self.macros:
-            self.macros, self.made = module, {}
-        self.checked = True

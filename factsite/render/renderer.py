@@ -24,12 +24,12 @@ from .templates import CompiledElsewhere, bare_environment, kept_compiled
 
 
 def make_environment(
-    templates_dir: Path, urls: Urls, assets: dict[str, str], auto_reload: bool = False, compiled_dir: Path | None = None
+    templates_dir: Path, urls: Urls, assets: dict[str, str], compiled_dir: Path | None = None
 ) -> jinja2.Environment:
     """Our environment with the site's globals: `url()`, `absolute_url()` and `asset()` (a file
     in static/ by its name there: `assets`, name -> output path). With `compiled_dir`, compiled
     templates are kept there for the next build."""
-    env = bare_environment(templates_dir, auto_reload, kept_compiled(compiled_dir))
+    env = bare_environment(templates_dir, kept_compiled(compiled_dir))
 
     def asset(name: str) -> str:
         if name not in assets:
@@ -43,8 +43,8 @@ def make_environment(
 class SiteResolver(Resolver):
     """Resolves Markdown's record references against the site's views, once per record a build."""
 
-    def __init__(self, site: Site, views: Views, urls: Urls, env: jinja2.Environment, cards: Cards) -> None:
-        self.site, self.views, self.urls, self.env, self.cards = site, views, urls, env, cards
+    def __init__(self, site: Site, views: Views, urls: Urls, env: jinja2.Environment) -> None:
+        self.site, self.views, self.urls, self.env = site, views, urls, env
         self.embeds: dict[tuple[str, str], str | None] = {}
         self.targets: dict[tuple[str, str], Target | None] = {}
 
@@ -89,8 +89,7 @@ class SiteResolver(Resolver):
         if key not in self.embeds:
             record = self.embedded(kind, record_id)
             template = self.env.get_template(f"_{kind}.html")
-            variables = {kind: record, "heading_level": 3, **self.cards.globals()}
-            self.embeds[key] = None if record is None else template.render(variables)
+            self.embeds[key] = None if record is None else template.render({kind: record, "heading_level": 3})
         return self.embeds[key]
 
     def embedded(self, kind: str, record_id: str) -> Any:
@@ -170,9 +169,9 @@ def make_renderer(
     `cards`: the record cards kept from the preview's last build)."""
     cards = cards or Cards(keep=False)
     cards.start(env, plan.views)
-    resolver = SiteResolver(site, plan.views, urls, env, cards)
+    resolver = SiteResolver(site, plan.views, urls, env)
     markdown = MarkdownRenderer(resolver, site.config.allow_raw_html, prepared)
-    return PageRenderer(env, markdown, {**plan.shared, **cards.globals()})
+    return PageRenderer(env, markdown, plan.shared)
 
 
 def markdown_problems(page: Page, body: RenderResult) -> list[Problem]:

@@ -22,15 +22,13 @@ from ..errors import Problem, SiteError
 _SETTINGS = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
 
 
-def bare_environment(
-    templates_dir: Path, auto_reload: bool = False, bytecode_cache: jinja2.BytecodeCache | None = None
-) -> jinja2.Environment:
+def bare_environment(templates_dir: Path, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """Our templates' environment without the site's globals: enough to compile them. A missing
-    variable is an error, every value is HTML-escaped. `auto_reload` checks each template file for
-    changes on every use (the preview instead makes a new environment when any template changes:
-    Jinja would not reload a template that imports an edited one)."""
+    variable is an error, every value is HTML-escaped. Template files are not looked at again
+    once loaded (the preview makes a new environment when any template changes: Jinja would not
+    reload a template that imports an edited one)."""
     env = jinja2.Environment(
-        auto_reload=auto_reload,
+        auto_reload=False,
         loader=jinja2.FileSystemLoader(templates_dir),
         undefined=jinja2.StrictUndefined,
         bytecode_cache=bytecode_cache,
