@@ -61,7 +61,7 @@ class _ReferenceChecker:
         if len(drawn.categories) > 6:
             message = f"field 'categories': a map shows six categories at most, not {len(drawn.categories)}"
             self.problems.append(Problem(drawn.origin.path, drawn.origin.line_of("categories"), message, "field-value"))
-        named = dict(drawn.shapes)
+        named, categories, regions = dict(drawn.shapes), dict(drawn.categories), dict(drawn.regions)
         for actor_id, category in drawn.regions:
             region = f"regions.{actor_id}"
             self.need("actor", site.actor_by_id, actor_id, drawn.origin, "regions", at=region)
@@ -72,8 +72,8 @@ class _ReferenceChecker:
                 message = f"field 'regions': no shape named '{shape}' for {actor_id}{hint}; name it in 'shapes'"
                 where = drawn.origin.line_of(f"shapes.{actor_id}" if actor_id in named else region)
                 self.problems.append(Problem(drawn.origin.path, where, message, "unknown-reference"))
-            if category not in dict(drawn.categories):
-                hint = did_you_mean(category, dict(drawn.categories)) or "; add it to 'categories'"
+            if category not in categories:
+                hint = did_you_mean(category, categories) or "; add it to 'categories'"
                 message = (
                     f"field 'regions': {actor_id}'s category '{category}' is not one of the map's categories{hint}"
                 )
@@ -81,7 +81,7 @@ class _ReferenceChecker:
                     Problem(drawn.origin.path, drawn.origin.line_of(region), message, "unknown-reference")
                 )
         for actor_id, _ in drawn.shapes:
-            if actor_id not in dict(drawn.regions):
+            if actor_id not in regions:
                 message = f"field 'shapes': '{actor_id}' is not one of the map's regions"
                 where = drawn.origin.line_of(f"shapes.{actor_id}")
                 self.problems.append(Problem(drawn.origin.path, where, message, "unknown-reference"))
